@@ -1,0 +1,35 @@
+import { Command, CommanderError } from "commander";
+import { registerParams } from "./commands/params.js";
+import { registerRender } from "./commands/render.js";
+import { registerTemplate } from "./commands/template.js";
+import { registerValidate } from "./commands/validate.js";
+import { reportError } from "./exit.js";
+import { type Io, processIo } from "./io.js";
+
+export function buildProgram(io: Io): Command {
+  const program = new Command("onekube")
+    .description(
+      "Highly-available Kubernetes as a OneFlow service, on OpenNebula or on an embedded local cloud",
+    )
+    .version("0.1.0")
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError("(run with --help for usage)");
+  registerParams(program, io);
+  registerValidate(program, io);
+  registerRender(program, io);
+  registerTemplate(program, io);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting so tests can call it in-process. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError && error.exitCode === 0) return 0;
+    return reportError(error, io.err);
+  }
+}

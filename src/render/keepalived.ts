@@ -1,0 +1,211 @@
+import { ipv4ToInt, isIpv4 } from "../params/ipv4.js";
+import type { RenderedFile } from "./files.js";
+import { nodeName } from "./names.js";
+
+/** A master's kube-apiserver as the VNF reaches it. */
+export interface Backend {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** What keepalived does besides holding the VIP: nothing (HAProxy forwards) or LVS NAT. */
+export type KeepalivedLoadBalancer =
+  | {
+      readonly mode: "lvs";
+      /** The endpoint port (ONEAPP_K8S_PORT) clients connect to on the VIP. */
+      readonly port: number;
+      readonly backends: readonly Backend[];
+      /** IPVS scheduler; `wlc`, as the 1.23 VNF defaulted to, when absent. */
+      readonly scheduler?: "wlc" | "rr";
+    }
+  | { readonly mode: "haproxy" };
+
+export interface KeepalivedInput {
+  /** The VM's service NIC, e.g. `eth0`. */
+  readonly interface: string;
+  /** The control-plane endpoint (ONEAPP_VNF_LB0_IP) and the prefix of its network. */
+  readonly vip: { readonly address: string; readonly prefix: number };
+  readonly virtualRouterId: number;
+  readonly selfAddress: string;
+  /** The vnf VMs' addresses; this VM's own address may be included, it is dropped. */
+  readonly peers: readonly string[];
+  readonly priority?: number;
+  readonly advertInterval?: number;
+  /** VRRP PASS authentication; keepalived uses at most 8 characters. */
+  readonly authPassword?: string;
+  readonly loadBalancer: KeepalivedLoadBalancer;
+}
+
+interface VrrpInstance {
+  readonly name: string;
+  readonly interface: string;
+  readonly virtualRouterId: number;
+  readonly priority: number;
+  readonly advertInterval: number;
+  /** Absent for a lone VNF: keepalived refuses unicast keywords without peers. */
+  readonly unicast?: { readonly source: string; readonly peers: readonly string[] };
+  readonly authPassword?: string;
+  readonly vip: string;
+}
+
+interface VirtualServer {
+  readonly address: string;
+  readonly port: number;
+  readonly scheduler: "wlc" | "rr";
+  readonly realServers: readonly Backend[];
+}
+
+interface KeepalivedModel {
+  readonly routerId: string;
+  readonly instance: VrrpInstance;
+  /** `undefined` when LVS is off; an empty list of real servers is printed as a comment. */
+  readonly virtualServer?: VirtualServer;
+}
+
+const PATH = "keepalived/keepalived.conf";
+// As the VRouter appliance's LVS module sets them.
+const DELAY_LOOP = 6;
+const CONNECT_TIMEOUT = 3;
+const IFNAME = /^[A-Za-z0-9_.@:-]{1,15}$/;
+// No blanks, quotes, braces, comment marks (# !) or `$` (keepalived expands $NAME in its config).
+const PASS = /^[A-Za-z0-9._~@%+=:,/-]{1,8}$/;
+
+function assertInt(field: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`renderKeepalived: ${field} must be an integer ${min}..${max}, got ${value}`);
+  }
+}
+
+function assertAddress(field: string, value: string): void {
+  if (!isIpv4(value)) throw new Error(`renderKeepalived: ${field} is not an IPv4 address: "${value}"`);
+}
+
+/** Numeric address order, then port; exact duplicates dropped (keepalived refuses them). */
+function sortBackends(backends: readonly Backend[]): Backend[] {
+  const sorted = [...backends].sort((a, b) => ipv4ToInt(a.address) - ipv4ToInt(b.address) || a.port - b.port);
+  return sorted.filter(
+    (b, i) => i === 0 || b.address !== sorted[i - 1]?.address || b.port !== sorted[i - 1]?.port,
+  );
+}
+
+/** Programmer errors only: user input was validated in src/params. */
+function check(input: KeepalivedInput): void {
+  if (!IFNAME.test(input.interface)) {
+    throw new Error(`renderKeepalived: interface is not a Linux NIC name: "${input.interface}"`);
+  }
+  assertAddress("vip.address", input.vip.address);
+  assertInt("vip.prefix", input.vip.prefix, 1, 32);
+  assertInt("virtualRouterId", input.virtualRouterId, 1, 255);
+  assertAddress("selfAddress", input.selfAddress);
+  for (const [i, p] of input.peers.entries()) assertAddress(`peers[${i}]`, p);
+  // 255 means "owns the VIP" in VRRP, which contradicts state BACKUP.
+  if (input.priority !== undefined) assertInt("priority", input.priority, 1, 254);
+  if (input.advertInterval !== undefined) assertInt("advertInterval", input.advertInterval, 1, 255);
+  if (input.authPassword !== undefined && !PASS.test(input.authPassword)) {
+    throw new Error(
+      "renderKeepalived: authPassword must be 1..8 characters of A-Z a-z 0-9 . _ ~ @ % + = : , / -",
+    );
+  }
+  if (input.loadBalancer.mode === "lvs") {
+    assertInt("loadBalancer.port", input.loadBalancer.port, 1, 65535);
+    for (const [i, b] of input.loadBalancer.backends.entries()) {
+      assertAddress(`loadBalancer.backends[${i}].address`, b.address);
+      assertInt(`loadBalancer.backends[${i}].port`, b.port, 1, 65535);
+    }
+  }
+}
+
+function model(input: KeepalivedInput): KeepalivedModel {
+  const others = new Set(input.peers.filter((p) => p !== input.selfAddress));
+  const peers = [...others].sort((a, b) => ipv4ToInt(a) - ipv4ToInt(b));
+  const lb = input.loadBalancer;
+  return {
+    routerId: nodeName(input.selfAddress),
+    instance: {
+      name: "onekube_endpoint",
+      interface: input.interface,
+      virtualRouterId: input.virtualRouterId,
+      priority: input.priority ?? 100,
+      advertInterval: input.advertInterval ?? 1,
+      ...(peers.length > 0 ? { unicast: { source: input.selfAddress, peers } } : {}),
+      ...(input.authPassword === undefined ? {} : { authPassword: input.authPassword }),
+      vip: `${input.vip.address}/${input.vip.prefix}`,
+    },
+    ...(lb.mode === "lvs"
+      ? {
+          virtualServer: {
+            address: input.vip.address,
+            port: lb.port,
+            scheduler: lb.scheduler ?? "wlc",
+            realServers: sortBackends(lb.backends),
+          },
+        }
+      : {}),
+  };
+}
+
+function printVirtualServer(vs: VirtualServer): string[] {
+  if (vs.realServers.length === 0) {
+    // `keepalived -t` rejects a virtual_server without real_server, so the block waits for a master.
+    return [`# virtual_server ${vs.address} ${vs.port} omitted: no master has published a backend yet`];
+  }
+  return [
+    "# NAT, not DR: the masters do not hold the VIP, so their replies must route back through the VNF.",
+    `virtual_server ${vs.address} ${vs.port} {`,
+    `    delay_loop ${DELAY_LOOP}`,
+    `    lb_algo ${vs.scheduler}`,
+    "    lb_kind NAT",
+    "    protocol TCP",
+    ...vs.realServers.flatMap((rs) => [
+      `    real_server ${rs.address} ${rs.port} {`,
+      "        TCP_CHECK {",
+      `            connect_port ${rs.port}`,
+      `            connect_timeout ${CONNECT_TIMEOUT}`,
+      "        }",
+      "    }",
+    ]),
+    "}",
+  ];
+}
+
+function print(m: KeepalivedModel): string {
+  const i = m.instance;
+  const lines = [
+    "# Rendered by onekube for the vnf role; local edits are overwritten.",
+    "global_defs {",
+    `    router_id ${m.routerId}`,
+    "}",
+    "",
+    `vrrp_instance ${i.name} {`,
+    // Every VNF starts as BACKUP and never preempts, so a returning VNF does not steal the VIP back.
+    "    state BACKUP",
+    "    nopreempt",
+    `    interface ${i.interface}`,
+    `    virtual_router_id ${i.virtualRouterId}`,
+    `    priority ${i.priority}`,
+    `    advert_int ${i.advertInterval}`,
+    ...(i.unicast
+      ? [
+          `    unicast_src_ip ${i.unicast.source}`,
+          "    unicast_peer {",
+          ...i.unicast.peers.map((p) => `        ${p}`),
+          "    }",
+        ]
+      : ["    # single VNF: no unicast peers, keepalived refuses unicast keywords without any"]),
+    ...(i.authPassword === undefined
+      ? []
+      : ["    authentication {", "        auth_type PASS", `        auth_pass ${i.authPassword}`, "    }"]),
+    "    virtual_ipaddress {",
+    `        ${i.vip} dev ${i.interface}`,
+    "    }",
+    "}",
+    ...(m.virtualServer ? ["", ...printVirtualServer(m.virtualServer)] : []),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** keepalived.conf for a vnf VM: the endpoint VIP over unicast VRRP, plus LVS NAT in `lvs` mode. */
+export function renderKeepalived(input: KeepalivedInput): RenderedFile {
+  check(input);
+  return { path: PATH, content: print(model(input)) };
+}

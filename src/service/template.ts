@@ -1,0 +1,87 @@
+import { catalogue, PARAM_NAMES, type ParamName } from "../params/catalogue.js";
+import { ROLES, type Role } from "../params/types.js";
+import { ROLE_SPECS } from "./roles.js";
+
+/** OneFlow's user input string: `M|type|description|params|default`. */
+export function userInput(name: ParamName): string {
+  const spec = catalogue[name];
+  const mandatory = spec.mandatory ? "M" : "O";
+  const description = spec.description.replaceAll("|", "/");
+  const options = spec.input.options ?? " ";
+  if (spec.default === undefined && spec.input.options === undefined)
+    return `${mandatory}|${spec.input.type}|${description}`;
+  return `${mandatory}|${spec.input.type}|${description}|${options}|${spec.default ?? ""}`;
+}
+
+function inputsFor(scope: "service" | "vnf" | "storage"): Record<string, string> {
+  const names = PARAM_NAMES.filter((n) => catalogue[n].scope === scope);
+  return Object.fromEntries(names.map((n) => [n, userInput(n)]));
+}
+
+export interface ServiceTemplateOptions {
+  readonly name?: string;
+  /** OpenNebula VM template id per role, once the VM templates exist. */
+  readonly templateIds?: Partial<Record<Role, number>>;
+  /** Seconds a role rests after a scale before the next one is accepted. */
+  readonly cooldown?: number;
+}
+
+/** The OneFlow service template (7.x form), ready for `oneflow-template create`. */
+export function serviceTemplate(options: ServiceTemplateOptions = {}) {
+  return {
+    name: options.name ?? "onekube",
+    description: "Highly-available Kubernetes: vnf (keepalived + load balancer), master, worker, storage",
+    deployment: "straight",
+    ready_status_gate: true,
+    user_inputs: inputsFor("service"),
+    networks: { service: "M|network|Service network| |id:0" },
+    roles: ROLES.map((role) => {
+      const spec = ROLE_SPECS[role];
+      const roleInputs = role === "vnf" || role === "storage" ? inputsFor(role) : {};
+      return {
+        name: role,
+        type: "vm",
+        template_id: options.templateIds?.[role] ?? ROLES.indexOf(role),
+        cardinality: spec.cardinality,
+        min_vms: spec.minVms,
+        max_vms: spec.maxVms,
+        cooldown: options.cooldown ?? 30,
+        ...(spec.parents.length > 0 ? { parents: [...spec.parents] } : {}),
+        ...(Object.keys(roleInputs).length > 0 ? { user_inputs: roleInputs } : {}),
+        template_contents: { NIC: [{ NAME: "NIC0", NETWORK_ID: "$service" }] },
+      };
+    }),
+  };
+}
+
+/** The VM template of one role, as OpenNebula's template attributes. */
+export function vmTemplate(role: Role, imageName = "onekube") {
+  const spec = ROLE_SPECS[role];
+  return {
+    NAME: `onekube-${role}`,
+    CPU: String(spec.vcpu),
+    VCPU: String(spec.vcpu),
+    MEMORY: String(spec.memoryMb),
+    DISK: [
+      { IMAGE: imageName },
+      // Volatile and unformatted: the storage agent creates the filesystem itself.
+      ...(spec.extraDiskMb ? [{ TYPE: "fs", FORMAT: "raw", SIZE: String(spec.extraDiskMb) }] : []),
+    ],
+    GRAPHICS: { LISTEN: "0.0.0.0", TYPE: "VNC" },
+    CONTEXT: {
+      NETWORK: "YES",
+      TOKEN: "YES",
+      // The onekube agent reports READY itself once its role is done; the context package must not.
+      REPORT_READY: "NO",
+      SSH_PUBLIC_KEY: "$USER[SSH_PUBLIC_KEY]",
+      ...(role === "storage" ? { GROW_FS: "/ /var/lib/longhorn" } : {}),
+    },
+  };
+}
+
+export function vmTemplates(imageName?: string): Record<Role, ReturnType<typeof vmTemplate>> {
+  return Object.fromEntries(ROLES.map((r) => [r, vmTemplate(r, imageName)])) as Record<
+    Role,
+    ReturnType<typeof vmTemplate>
+  >;
+}

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { catalogue, PARAM_NAMES } from "../../../src/params/catalogue.js";
+import { serviceTemplate, userInput, vmTemplates } from "../../../src/service/template.js";
+
+describe("OneFlow service template", () => {
+  const t = serviceTemplate();
+
+  test("has the four roles in deploy order with the reference's parents and cardinalities", () => {
+    assert.deepEqual(
+      t.roles.map((r) => [r.name, r.cardinality, "parents" in r ? r.parents : []]),
+      [
+        ["vnf", 2, []],
+        ["master", 3, ["vnf"]],
+        ["worker", 2, ["master"]],
+        ["storage", 3, ["master"]],
+      ],
+    );
+    assert.equal(t.deployment, "straight");
+    assert.equal(t.ready_status_gate, true);
+  });
+
+  test("keeps every role inside OneFlow's rules: \\w+ names, type vm, min <= cardinality <= max", () => {
+    for (const r of t.roles) {
+      assert.match(r.name, /^\w+$/);
+      assert.equal(r.type, "vm");
+      assert.ok(Number.isInteger(r.template_id));
+      assert.ok(r.min_vms <= r.cardinality && r.cardinality <= r.max_vms, r.name);
+    }
+  });
+
+  test("declares every parameter once, as a user input in OneFlow's M|type|description[|params|default] form", () => {
+    const declared = [
+      t.user_inputs,
+      ...t.roles.map((r) => ("user_inputs" in r ? r.user_inputs : {})),
+    ].flatMap((o) => Object.keys(o));
+    assert.deepEqual([...declared].sort(), [...PARAM_NAMES].sort());
+    for (const name of PARAM_NAMES) {
+      const fields = userInput(name).split("|");
+      assert.ok(fields.length === 3 || fields.length === 5, name);
+      assert.equal(fields[0], catalogue[name].mandatory ? "M" : "O");
+      if (catalogue[name].default !== undefined) assert.equal(fields[4], catalogue[name].default);
+    }
+    assert.equal(
+      userInput("ONEAPP_K8S_PORT"),
+      "O|number|Kubernetes API port on which nodes communicate| |6443",
+    );
+  });
+
+  test("VM templates have the reference's minimum sizes and the storage disk", () => {
+    const vms = vmTemplates();
+    assert.deepEqual(
+      [vms.vnf.MEMORY, vms.master.MEMORY, vms.worker.MEMORY, vms.storage.MEMORY],
+      ["512", "3072", "3072", "3072"],
+    );
+    assert.deepEqual(
+      [vms.vnf.VCPU, vms.master.VCPU, vms.worker.VCPU, vms.storage.VCPU],
+      ["1", "2", "2", "2"],
+    );
+    assert.equal(vms.storage.DISK.length, 2);
+    assert.equal(vms.worker.DISK.length, 1);
+    for (const vm of Object.values(vms)) assert.equal(vm.CONTEXT.TOKEN, "YES");
+  });
+});
