@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerAgent } from "./commands/agent.js";
 import { registerParams } from "./commands/params.js";
 import { registerRender } from "./commands/render.js";
 import { registerTemplate } from "./commands/template.js";
@@ -19,6 +20,7 @@ export function buildProgram(io: Io): Command {
   registerValidate(program, io);
   registerRender(program, io);
   registerTemplate(program, io);
+  registerAgent(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,0 +1,47 @@
+import { OneGateClient } from "../onegate/client.js";
+import { encodeValue } from "../onegate/values.js";
+import { findContextDir, readVmContext } from "./context.js";
+import { PHASES } from "./roles.js";
+import { PhaseError, runPhases } from "./runner.js";
+import type { AgentContext } from "./state.js";
+
+export interface AgentOptions {
+  readonly contextDir?: string | undefined;
+  /** Exit after the phases instead of staying up as the VM's agent. */
+  readonly once?: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log: (line: string) => void;
+}
+
+/** OneGate keys through which a VM tells `onekube status` (and users) why it failed. */
+export const FAILURE_KEYS = { phase: "ONEKUBE_FAILED_PHASE", error: "ONEKUBE_ERROR" } as const;
+
+/**
+ * The program every VM runs at boot: read the context, run the role's phases, report READY.
+ * Re-running it on a configured VM changes nothing. A failure is published to OneGate
+ * (base64, as OneGate cannot carry arbitrary text) and ends the process with a non-zero code.
+ */
+export async function runAgent(options: AgentOptions): Promise<void> {
+  const vm = readVmContext(findContextDir(options.contextDir, options.env), options.env);
+  const onegate = OneGateClient.fromEnvironment(vm.onegateEnv);
+  const ctx: AgentContext = { vm, onegate, log: options.log };
+  try {
+    await runPhases(PHASES, ctx, { log: options.log });
+  } catch (error) {
+    const phase = error instanceof PhaseError ? error.phase : "agent";
+    const message = error instanceof Error ? error.message : String(error);
+    options.log(`[${phase}] failed: ${message}`);
+    await onegate
+      .update({ [FAILURE_KEYS.phase]: phase, [FAILURE_KEYS.error]: encodeValue(message) })
+      .catch((e: unknown) => options.log(`[agent] could not publish the failure: ${String(e)}`));
+    throw error;
+  }
+  options.log("[agent] all phases done; this VM's role is ready");
+  if (options.once) return;
+  // Stay up as the VM's agent: the local cloud keeps the VM's namespaces through this process.
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}

@@ -1,0 +1,13 @@
+import { identify } from "./phases/identify.js";
+import { publishFacts } from "./phases/publish-facts.js";
+import { reportReady } from "./phases/report-ready.js";
+import { validateParams } from "./phases/validate-params.js";
+import type { Phase } from "./runner.js";
+import type { AgentContext } from "./state.js";
+
+/**
+ * The agent's phases, in order. Every role runs the same list; a phase that does not concern
+ * a role says so through `shouldRun`. Role work (keepalived, kubeadm, disks) lands here as
+ * phases between validate-params and report-ready.
+ */
+export const PHASES: readonly Phase<AgentContext>[] = [identify, validateParams, publishFacts, reportReady];

@@ -1,0 +1,69 @@
+/**
+ * The Node edge of the embedded OneGate: an HTTP server around the fetch-style app. Its one
+ * extra duty is the body of a GET, which a fetch Request cannot carry but OpenNebula's CLI sends
+ * (`service show --extended` puts `extended=true` there): it is read here and handed to the app
+ * as the `getBody` binding.
+ */
+import type { IncomingMessage, Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer, type HttpBindings } from "@hono/node-server";
+import type { OneGateBindings } from "./params.js";
+import type { OneGateApp } from "./server.js";
+
+export interface ServeOptions {
+  /** Default 127.0.0.1, as upstream's `:host:`. */
+  readonly host?: string;
+  /** Default 0: an ephemeral port (upstream's is 5030). */
+  readonly port?: number;
+}
+
+export interface OneGateServer {
+  /** Base URL to give VMs as ONEGATE_ENDPOINT. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** A GET body is a handful of form fields; anything bigger is not OneGate's business. */
+const MAX_GET_BODY = 64 * 1024;
+
+async function readGetBody(incoming: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_GET_BODY) chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function serveOneGate(app: OneGateApp, options: ServeOptions = {}): Promise<OneGateServer> {
+  const host = options.host ?? "127.0.0.1";
+  const server = createAdaptorServer({
+    // Keep the process's own Request/Response: the embedded cloud runs other code beside this.
+    overrideGlobalObjects: false,
+    fetch: async (request, env) => {
+      const bindings: OneGateBindings =
+        request.method === "GET" ? { getBody: await readGetBody((env as HttpBindings).incoming) } : {};
+      return app.fetch(request, bindings);
+    },
+  }) as Server;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive connections would hold close() open until they time out.
+        server.closeAllConnections();
+      }),
+  };
+}
