@@ -12,25 +12,23 @@ import { newTokenPassword } from "../../src/onegate/token.js";
 import { decodeValue } from "../../src/onegate/values.js";
 import { formatContext } from "../../src/params/context.js";
 import { ONEKUBE } from "../helpers/cli.js";
+import { vm } from "../unit/onegate/world.js";
 
 let dir: string;
 let server: OneGateServer;
 const backend = new MemoryBackend();
 
 function addVm(id: number, role: string, ip: string) {
-  backend.putVm({
-    id,
-    name: `${role}_${id}_(service_5)`,
-    stime: 1_700_000_000 + id,
-    uid: 0,
-    gid: 0,
-    uname: "oneadmin",
-    gname: "oneadmin",
-    state: 3,
-    lcmState: 3,
-    userTemplate: { SERVICE_ID: "5", ROLE_NAME: role },
-    nics: [{ IP: ip, MAC: "02:00:0a:00:00:0b", NAME: "_NIC0", NETWORK: "service" }],
-  });
+  backend.putVm(
+    vm(
+      id,
+      { SERVICE_ID: "5", ROLE_NAME: role },
+      {
+        name: `${role}_${id}_(service_5)`,
+        nics: [{ IP: ip, MAC: "02:00:0a:00:00:0b", NAME: "_NIC0", NETWORK: "service" }],
+      },
+    ),
+  );
 }
 
 before(async () => {

@@ -5,26 +5,12 @@ import type { KubeObject, LoadBalancerSource } from "../../../src/params/types.j
 import { parseParams } from "../../../src/params/validate.js";
 import { renderMetalLb, renderMetalLbLegacyConfigMap } from "../../../src/render/metallb.js";
 import { toYaml, toYamlStream } from "../../../src/render/yaml.js";
+import { REFERENCE_ARP_CONFIGMAP } from "../../helpers/fixtures.js";
 import { assertGolden } from "../../helpers/golden.js";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
-/** The reference's ARP example, verbatim. */
-const ARP_EXAMPLE = `apiVersion: v1
-kind: ConfigMap
-metadata:
-  namespace: metallb-system
-  name: config
-data:
-  config: |
-    address-pools:
-    - name: default
-      protocol: layer2
-      addresses:
-      - 172.16.100.200-172.16.100.250
-      - 172.16.101.200-172.16.101.250
-      - 172.16.102.200-172.16.102.250
-`;
+const ARP_EXAMPLE = REFERENCE_ARP_CONFIGMAP;
 
 const BGP_CONFIG = `peers:
 - {peer-address: 10.0.0.1, peer-asn: 64501, my-asn: 64500, peer-port: 1179, hold-time: 90s, password: s3cret}
