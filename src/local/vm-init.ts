@@ -1,0 +1,119 @@
+/**
+ * What makes a network namespace look like a VM to the programs in it: the script that runs
+ * first inside the VM's fresh mount and UTS namespaces, then runs the agent and, once the
+ * agent ends, holds the namespaces (it is the VM's "init"; its pid is the handle on the VM). Its values come
+ * in through the environment (never spliced into the text), so no path needs quoting here.
+ * The steps follow shared/reference/proving-ground.md ("The VM that worked").
+ */
+
+/** Paths every VM must own: kubeadm's, containerd's and kubelet's fixed paths, and ours. */
+export const PRIVATE_DIRS = [
+  "/etc/kubernetes",
+  "/var/lib/kubelet",
+  "/var/lib/etcd",
+  "/var/lib/containerd",
+  "/run/containerd",
+  "/etc/containerd",
+  "/etc/cni/net.d",
+  "/var/log/pods",
+  "/var/log/containers",
+  "/run/netns",
+  "/var/lib/onekube",
+  "/run/onekube",
+] as const;
+
+/** kubelet propagates volume mounts to containers, so its directory must be a shared mount. */
+export const RSHARED_DIRS = ["/var/lib/kubelet"] as const;
+
+export const VM_INIT_SCRIPT = `set -eu
+d=$OKB_VM_DIR
+hostname "$OKB_HOSTNAME"
+mkdir -p "$d/mnt/cgroup" "$d/mnt/dev" "$d/dev/upper" "$d/dev/work"
+# /sys of our own shows this VM's interfaces; the host's cgroup tree is carried over (kubelet needs it)
+mount --rbind /sys/fs/cgroup "$d/mnt/cgroup"
+mount -t sysfs sysfs /sys
+mount --rbind "$d/mnt/cgroup" /sys/fs/cgroup
+umount -R -l "$d/mnt/cgroup"
+# /dev as an overlay of the host's: the disk's name (and anything the VM adds) exists only here
+mount --rbind /dev "$d/mnt/dev"
+mount -t overlay overlay -o "lowerdir=/dev,upperdir=$d/dev/upper,workdir=$d/dev/work" /dev
+for sub in pts shm mqueue hugepages; do
+  if mountpoint -q "$d/mnt/dev/$sub"; then mount --rbind "$d/mnt/dev/$sub" "/dev/$sub"; fi
+done
+umount -R -l "$d/mnt/dev"
+if [ -n "\${OKB_LOOP:-}" ]; then
+  : > "$OKB_DISK"
+  mount --bind "$OKB_LOOP" "$OKB_DISK"
+fi
+# our copy of every other namespace's /run/netns mount would keep those namespaces alive
+findmnt -rn -o TARGET | grep '^/run/netns/' | sort -r | while read -r m; do umount -l "$m"; done
+if mountpoint -q /run/netns; then umount -l /run/netns; fi
+for p in $OKB_PRIVATE; do
+  mkdir -p "$d/root$p" "$p"
+  mount --bind "$d/root$p" "$p"
+done
+for p in $OKB_RSHARED; do mount --make-rshared "$p"; done
+# the context CD, read-only as a CD is
+mkdir -p "$OKB_CONTEXT_MOUNT"
+mount --bind "$d/context" "$OKB_CONTEXT_MOUNT"
+mount -o remount,bind,ro "$OKB_CONTEXT_MOUNT"
+unset OKB_VM_DIR OKB_HOSTNAME OKB_LOOP OKB_DISK OKB_PRIVATE OKB_RSHARED OKB_CONTEXT_MOUNT
+cd /
+echo ready >&3
+# The agent is one process of the VM, not the VM: when it ends, the VM stays up (as a real
+# VM does when its appliance script fails or finishes) until it is destroyed.
+set +e
+"$@" 3>&- &
+wait $!
+code=$?
+echo "$code" > "$d/agent.exit"
+(echo "exit $code" >&3) 2>/dev/null
+exec 3>&-
+exec sleep infinity
+`;
+
+export interface VmInitInput {
+  readonly vmDir: string;
+  readonly hostname: string;
+  readonly contextMount: string;
+  readonly disk?: { readonly loopDevice: string; readonly path: string };
+}
+
+/** The script's environment; the agent keeps none of it but the marker and a plain PATH. */
+export function vmInitEnv(
+  input: VmInitInput,
+  marker: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return {
+    PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    HOME: "/root",
+    LANG: "C.UTF-8",
+    ...marker,
+    OKB_VM_DIR: input.vmDir,
+    OKB_HOSTNAME: input.hostname,
+    OKB_PRIVATE: PRIVATE_DIRS.join(" "),
+    OKB_RSHARED: RSHARED_DIRS.join(" "),
+    OKB_CONTEXT_MOUNT: input.contextMount,
+    ...(input.disk ? { OKB_LOOP: input.disk.loopDevice, OKB_DISK: input.disk.path } : {}),
+  };
+}
+
+/** Enter the VM's network namespace, then a new mount + UTS namespace; run the script, which runs argv. */
+export function vmInitArgv(namespace: string, argv: readonly string[]): string[] {
+  return [
+    "nsenter",
+    `--net=/run/netns/${namespace}`,
+    "--",
+    "unshare",
+    "--mount",
+    "--uts",
+    "--propagation",
+    "private",
+    "--",
+    "sh",
+    "-c",
+    VM_INIT_SCRIPT,
+    "onekube-vm-init",
+    ...argv,
+  ];
+}

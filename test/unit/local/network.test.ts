@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { hostAddress, maskOf, nftRuleset, type ServiceNetwork } from "../../../src/local/network.js";
+
+const NET: ServiceNetwork = {
+  name: "service",
+  cidr: { address: "172.16.100.0", prefix: 24 },
+  bridge: "okb-1",
+  gateway: "172.16.100.1",
+  mask: "255.255.255.0",
+  nftTable: "onekube_1",
+};
+
+describe("service network", () => {
+  test("addresses and masks", () => {
+    assert.equal(hostAddress(NET, 10), "172.16.100.10");
+    assert.throws(() => hostAddress(NET, 255), RangeError);
+    assert.equal(maskOf(24), "255.255.255.0");
+    assert.equal(maskOf(20), "255.255.240.0");
+  });
+
+  test("the nftables table replaces only itself and keeps VMs on their bridge and gateway", () => {
+    const rules = nftRuleset(NET);
+    // GIVEN the ruleset WHEN read THEN it is idempotent (declare, delete, define) and names only our table
+    assert.match(rules, /^table inet onekube_1\ndelete table inet onekube_1\ntable inet onekube_1 \{/);
+    assert.equal(rules.match(/^table /gm)?.length, 2);
+    assert.match(rules, /iifname "okb-1" oifname != "okb-1" drop/);
+    assert.match(rules, /iifname "okb-1" ip daddr != 172\.16\.100\.1 drop/);
+    assert.doesNotMatch(rules, /flush ruleset/);
+  });
+});
