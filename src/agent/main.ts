@@ -40,7 +40,12 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   if (options.once) return;
   // Stay up as the VM's agent: the local cloud keeps the VM's namespaces through this process.
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    // Nothing else keeps the event loop busy yet; without this Node would end the wait at once.
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    const stop = () => {
+      clearInterval(keepAlive);
+      resolve();
+    };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });

@@ -1,4 +1,7 @@
 import { Command, CommanderError } from "commander";
+import { registerDaemon } from "./cloud/daemon.js";
+import { registerDown, registerExec, registerLogs, registerScale, registerStatus } from "./cloud/ops.js";
+import { registerUp } from "./cloud/up.js";
 import { registerAgent } from "./commands/agent.js";
 import { registerParams } from "./commands/params.js";
 import { registerRender } from "./commands/render.js";
@@ -20,7 +23,14 @@ export function buildProgram(io: Io): Command {
   registerValidate(program, io);
   registerRender(program, io);
   registerTemplate(program, io);
+  registerUp(program, io);
+  registerStatus(program, io);
+  registerScale(program, io);
+  registerDown(program, io);
+  registerLogs(program, io);
+  registerExec(program, io);
   registerAgent(program, io);
+  registerDaemon(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,0 +1,159 @@
+import { existsSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Command } from "commander";
+import { UsageError } from "../../errors.js";
+import { cleanupService, isClean, listLeftovers } from "../../local/cleanup.js";
+import { alive, daemonLog, rootOf } from "../../local/cloud-state.js";
+import { execInVm } from "../../local/vm-exec.js";
+import { type Io, printJson } from "../io.js";
+import { parseIntOption } from "../options.js";
+import { cloudNames, findCloud, findVm, flowClient, serviceView } from "./access.js";
+import { watchService } from "./progress.js";
+import { formatStatus } from "./render-status.js";
+
+export function registerStatus(program: Command, io: Io): void {
+  program
+    .command("status")
+    .argument("[name]", "the local cloud (default: the only one)")
+    .description("roles, VMs, states, IPs, readiness and the last error of a local cloud")
+    .option("--json", "print JSON")
+    .action((name: string | undefined, opts: { json?: boolean }) => {
+      if (name === undefined && cloudNames(rootOf(io.env)).length === 0) {
+        if (opts.json) return printJson(io, []);
+        return io.out("no local cloud is up (onekube up)\n");
+      }
+      const cloud = findCloud(io, name);
+      const view = serviceView(cloud);
+      if (opts.json) {
+        const { oneflow: _secret, ...info } = cloud.info;
+        return printJson(io, {
+          cloud: { ...info, daemon: cloud.running ? "running" : "gone" },
+          service: view ?? null,
+        });
+      }
+      io.out(
+        `local cloud ${cloud.name}: daemon ${cloud.running ? `running (pid ${cloud.info.pid})` : "NOT running"}, network ${cloud.info.network.cidr}\n`,
+      );
+      io.out(view ? formatStatus(view) : "no service deployed\n");
+    });
+}
+
+export function registerScale(program: Command, io: Io): void {
+  program
+    .command("scale")
+    .argument("<name>", "the local cloud")
+    .argument("<role>", "vnf, master, worker or storage")
+    .argument("<count>", "the role's new number of VMs")
+    .description("scale a role up or down and wait until it settles")
+    .option("--force", "ignore the role's min/max VMs (as oneflow scale --force)")
+    .option("--no-wait", "return once OneFlow accepted the request")
+    .action(
+      async (name: string, role: string, countText: string, opts: { force?: boolean; wait: boolean }) => {
+        const cloud = findCloud(io, name);
+        const id = cloud.info.serviceId;
+        if (id === undefined) throw new UsageError(`${name} has no service deployed`);
+        const count = parseIntOption("<count>", countText, 0, 1000);
+        const started = Date.now();
+        await flowClient(cloud).scale(id, role, count, opts.force ?? false);
+        io.out(`onekube: scaling ${role} of ${name} to ${count}\n`);
+        if (!opts.wait) return;
+        let sawScaling = false;
+        const view = await watchService(io, cloud.root, name, id, started, (v) => {
+          const state = v?.roles.find((r) => r.name === role)?.state;
+          if (state === "SCALING") sawScaling = true;
+          return state === "FAILED_SCALING" || (sawScaling && (state === "COOLDOWN" || state === "RUNNING"));
+        });
+        const state = view?.roles.find((r) => r.name === role)?.state;
+        if (state === "FAILED_SCALING")
+          throw new UsageError(`scaling ${role} failed: onekube status ${name}`);
+        io.out(
+          `onekube: ${role} is ${state} with ${view?.roles.find((r) => r.name === role)?.vms.length} VMs\n`,
+        );
+      },
+    );
+}
+
+export function registerDown(program: Command, io: Io): void {
+  program
+    .command("down")
+    .argument("<name>", "the local cloud")
+    .description("undeploy the service and remove everything of the local cloud (also after a crash)")
+    .action(async (name: string) => {
+      const root = rootOf(io.env);
+      let cloud: ReturnType<typeof findCloud> | undefined;
+      try {
+        cloud = findCloud(io, name);
+      } catch {
+        cloud = undefined;
+      }
+      if (cloud?.running) {
+        const id = cloud.info.serviceId;
+        if (id !== undefined) {
+          // A clean undeploy (children first) when OneFlow accepts it; the sweep below covers the rest.
+          await flowClient(cloud)
+            .undeploy(id)
+            .then(
+              () => watchService(io, root, name, id, Date.now(), (v) => v === undefined),
+              (e: unknown) =>
+                io.err(
+                  `onekube: undeploy refused (${e instanceof Error ? e.message : String(e)}); removing by force\n`,
+                ),
+            );
+        }
+        process.kill(cloud.info.pid, "SIGTERM");
+        for (let i = 0; i < 100 && alive(cloud.info.pid); i++) await sleep(100);
+        if (alive(cloud.info.pid)) process.kill(cloud.info.pid, "SIGKILL");
+      }
+      await cleanupService(root, name);
+      const left = await listLeftovers(root, name);
+      if (!isClean(left))
+        throw new UsageError(`could not remove everything of ${name}: ${JSON.stringify(left)}`);
+      io.out(`onekube: ${name} is down; no namespace, link, loop device, mount or process of it remains\n`);
+    });
+}
+
+export function registerLogs(program: Command, io: Io): void {
+  program
+    .command("logs")
+    .argument("<name>", "the local cloud")
+    .argument("[vm]", "a VM id, name or IP (default: the cloud's daemon log)")
+    .description("print a VM's agent log, or the daemon's")
+    .option("-n, --lines <n>", "only the last N lines")
+    .action((name: string, which: string | undefined, opts: { lines?: string }) => {
+      const cloud = findCloud(io, name);
+      let file = daemonLog(cloud.root, name);
+      if (which !== undefined) {
+        const vm = findVm(cloud, which);
+        file = `${cloud.root}/services/${name}/vms/${vm.id}/agent.log`;
+        if (!existsSync(file)) {
+          const error = serviceView(cloud)
+            ?.roles.flatMap((r) => r.vms)
+            .find((v) => v.id === vm.id)?.error;
+          throw new UsageError(
+            `VM ${vm.id} has no log any more (it was removed)${error ? `; its error: ${error}` : ""}`,
+          );
+        }
+      }
+      const lines = readFileSync(file, "utf8").split("\n");
+      const n =
+        opts.lines === undefined ? lines.length : parseIntOption("--lines", opts.lines, 1, 1_000_000) + 1;
+      io.out(lines.slice(-n).join("\n"));
+    });
+}
+
+export function registerExec(program: Command, io: Io): void {
+  program
+    .command("exec")
+    .argument("<name>", "the local cloud")
+    .argument("<vm>", "a VM id, name or IP")
+    .argument("<command...>", "the command and its arguments (put -- before them)")
+    .description("run a command inside a VM (its network, mount and UTS namespaces)")
+    .action(async (name: string, which: string, argv: string[]) => {
+      const cloud = findCloud(io, name);
+      const vm = findVm(cloud, which);
+      const result = await execInVm(cloud.root, name, vm.id, argv);
+      io.out(result.stdout ? `${result.stdout}\n` : "");
+      if (result.stderr) io.err(`${result.stderr}\n`);
+      if (result.exitCode !== 0) throw new UsageError(`command exited with ${result.exitCode}`);
+    });
+}

@@ -1,0 +1,145 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { CloudError, ConfigError, UsageError } from "../../errors.js";
+import { OneFlowClient } from "../../flow/client.js";
+import { alive, daemonLog, readCloudInfo, rootOf, writeCloudInfo } from "../../local/cloud-state.js";
+import { checkServiceKey, serviceDir } from "../../local/names.js";
+import { assertLocalCloud } from "../../local/preflight.js";
+import { catalogue, PARAM_NAMES, type ParamName } from "../../params/catalogue.js";
+import { intToIpv4, ipv4ToInt } from "../../params/ipv4.js";
+import { collectRawParams } from "../../params/sources.js";
+import { ROLES, type Role } from "../../params/types.js";
+import { parseParams } from "../../params/validate.js";
+import { ROLE_SPECS } from "../../service/roles.js";
+import { addConfigOptions, type ConfigOptions } from "../commands/validate.js";
+import type { Io } from "../io.js";
+import { collect, parseIntOption, parseRole } from "../options.js";
+import { DEFAULT_NAME } from "./access.js";
+import { watchDeploy } from "./progress.js";
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "bin", "onekube.js");
+
+interface UpOptions extends ConfigOptions {
+  name: string;
+  roleSize: string[];
+  cidr?: string;
+  diskMb: string;
+  cooldown: string;
+  timeout: string;
+  agent?: string;
+}
+
+function roleSizes(values: readonly string[]): Partial<Record<Role, number>> {
+  const sizes: Partial<Record<Role, number>> = {};
+  for (const v of values) {
+    const [role = "", count = ""] = v.split("=");
+    const r = parseRole(role);
+    sizes[r] = parseIntOption(`--role-size ${r}`, count, ROLE_SPECS[r].minVms, ROLE_SPECS[r].maxVms);
+  }
+  return sizes;
+}
+
+/** OneFlow wants a value for every declared input; the catalogue's default stands for "not given". */
+function inputValues(raw: Readonly<Record<string, string>>, scope: "service" | "vnf" | "storage") {
+  const names = PARAM_NAMES.filter((n) => catalogue[n].scope === scope);
+  return Object.fromEntries(names.map((n: ParamName) => [n, raw[n] ?? catalogue[n].default ?? ""]));
+}
+
+async function startDaemon(root: string, name: string, opts: UpOptions): Promise<number> {
+  mkdirSync(serviceDir(root, name), { recursive: true });
+  const logFile = daemonLog(root, name);
+  const out = openSync(logFile, "a", 0o600);
+  const args = [
+    BIN,
+    "daemon",
+    "--name",
+    name,
+    "--disk-mb",
+    opts.diskMb,
+    "--cooldown",
+    opts.cooldown,
+    "--timeout",
+    opts.timeout,
+  ];
+  if (opts.cidr) args.push("--cidr", opts.cidr);
+  if (opts.agent) args.push("--agent", opts.agent);
+  const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", out, out] });
+  child.unref();
+  const pid = child.pid ?? -1;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const info = readCloudInfo(root, name);
+    if (info?.pid === pid) return pid;
+    if (!alive(pid)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const tail = existsSync(logFile)
+    ? readFileSync(logFile, "utf8").trim().split("\n").slice(-15).join("\n")
+    : "";
+  throw new CloudError("start the local cloud", logFile, undefined, `the daemon did not come up:\n${tail}`);
+}
+
+export function registerUp(program: Command, io: Io): void {
+  addConfigOptions(program.command("up"))
+    .description("deploy the service on the embedded local cloud (one network namespace per VM); needs root")
+    .option("--name <name>", "the local cloud's name (1-6 lower-case letters or digits)", DEFAULT_NAME)
+    .option("--role-size <ROLE=N>", "VMs of a role (repeatable), e.g. --role-size worker=1", collect, [])
+    .option(
+      "--cidr <cidr>",
+      "service network (default: a free private /24, checked against the host's routes)",
+    )
+    .option("--disk-mb <n>", "size of each storage VM's sparse disk in MiB", "10240")
+    .option("--cooldown <s>", "seconds a role rests after a scale", "10")
+    .option("--timeout <min>", "minutes each role may take to deploy before the service fails", "15")
+    .addOption(program.createOption("--agent <json>", "the agent argv as a JSON array (tests)").hideHelp())
+    .action(async (opts: UpOptions) => {
+      const name = checkServiceKey(opts.name);
+      const root = rootOf(io.env);
+      const sizes = roleSizes(opts.roleSize);
+      const raw = await collectRawParams({ contextFile: opts.context, env: io.env, sets: opts.set ?? [] });
+      // Check every parameter now, before anything is created; the endpoint may still be unknown.
+      const early = parseParams({ ONEAPP_VNF_LB0_IP: "198.51.100.100", ...raw });
+      if (!early.ok) throw new ConfigError(early.issues);
+      for (const w of await assertLocalCloud()) io.err(`warning: ${w.message}\n`);
+      const existing = readCloudInfo(root, name);
+      if (existing) {
+        throw new UsageError(
+          alive(existing.pid)
+            ? `local cloud ${name} is already up (onekube status ${name}; onekube down ${name})`
+            : `local cloud ${name} left state behind (daemon pid ${existing.pid} is gone): run onekube down ${name} first`,
+        );
+      }
+      const started = Date.now();
+      io.out(`onekube: starting local cloud ${name}\n`);
+      await startDaemon(root, name, opts);
+      const info = readCloudInfo(root, name);
+      if (!info) throw new CloudError("start the local cloud", root, undefined, "cloud.json vanished");
+      // The endpoint defaults to the first address the driver leaves free for VIPs (.2).
+      const endpoint = raw.ONEAPP_VNF_LB0_IP ?? intToIpv4(ipv4ToInt(info.network.gateway) + 1);
+      const values = { ...raw, ONEAPP_VNF_LB0_IP: endpoint };
+      const final = parseParams(values);
+      if (!final.ok) throw new ConfigError(final.issues);
+      io.out(`onekube: network ${info.network.cidr}, endpoint ${endpoint}, OneGate ${info.onegateUrl}\n`);
+      const client = new OneFlowClient(info.oneflow);
+      const service = await client.instantiate(info.templateId, {
+        user_inputs_values: inputValues(values, "service"),
+        roles: ROLES.map((role) => ({
+          name: role,
+          ...(sizes[role] === undefined ? {} : { cardinality: sizes[role] }),
+          ...(role === "vnf" || role === "storage" ? { user_inputs_values: inputValues(values, role) } : {}),
+        })),
+      });
+      writeCloudInfo(root, { ...info, serviceId: Number(service.DOCUMENT.ID) });
+      const ok = await watchDeploy(io, root, name, Number(service.DOCUMENT.ID), started);
+      if (!ok)
+        throw new CloudError(
+          "deploy",
+          `local cloud ${name}`,
+          undefined,
+          `see above; onekube status ${name}; onekube down ${name} removes it`,
+        );
+    });
+}
