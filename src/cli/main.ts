@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerDaemon } from "./cloud/daemon.js";
+import { registerDisk } from "./cloud/disk.js";
 import { registerDown, registerExec, registerLogs, registerScale, registerStatus } from "./cloud/ops.js";
 import { registerUp } from "./cloud/up.js";
 import { registerAgent } from "./commands/agent.js";
@@ -29,6 +30,7 @@ export function buildProgram(io: Io): Command {
   registerDown(program, io);
   registerLogs(program, io);
   registerExec(program, io);
+  registerDisk(program, io);
   registerAgent(program, io);
   registerDaemon(program, io);
   for (const command of program.commands) command.exitOverride();

@@ -3,9 +3,11 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { execa } from "execa";
 import { parseAllDocuments } from "yaml";
+import { buildProgram } from "../../src/cli/main.js";
 import { formatContext } from "../../src/params/context.js";
-import { onekube } from "../helpers/cli.js";
+import { ONEKUBE, onekube } from "../helpers/cli.js";
 import { REFERENCE_ARP_CONFIGMAP } from "../helpers/fixtures.js";
 import { SHARED_DIR } from "../helpers/golden.js";
 
@@ -25,11 +27,27 @@ async function contextFile(name: string, vars: Record<string, string>): Promise<
 
 describe("onekube CLI", () => {
   test("every command has --help", async () => {
-    for (const args of [[], ["params"], ["validate"], ["render"], ["template"]]) {
+    const program = buildProgram({ out: () => {}, err: () => {}, env: {} });
+    const paths = [
+      [],
+      ...program.commands.flatMap((c) => [[c.name()], ...c.commands.map((sub) => [c.name(), sub.name()])]),
+    ];
+    assert.ok(paths.length >= 15);
+    for (const args of paths) {
       const r = await onekube([...args, "--help"]);
       assert.equal(r.code, 0, `${args.join(" ")} --help: ${r.stderr}`);
       assert.match(r.stdout, /Usage: onekube/);
     }
+  });
+
+  test("the local cloud refuses a user who is not root, saying why", async () => {
+    const r = await execa("runuser", ["-u", "nobody", "--", "node", ONEKUBE, "up", "--name", "x"], {
+      reject: false,
+      env: { PATH: process.env.PATH ?? "" },
+      extendEnv: false,
+    });
+    assert.notEqual(r.exitCode, 0);
+    assert.match(r.stderr, /needs root \(running as uid \d+\)/);
   });
 
   test("params --json lists the 18 parameters of the reference with their defaults", async () => {

@@ -160,6 +160,24 @@ describe("onekube up: the default service on the local cloud (minimal agent)", (
     assert.equal(await namespaces(), 9);
   });
 
+  test("disk resize grows a storage VM's disk, seen at once inside the VM", async () => {
+    const storage = (await status("e2e")).roles.find((x) => x.name === "storage")?.vms[0];
+    assert.ok(storage);
+    const size = async () =>
+      Number(
+        (
+          await run(["exec", "e2e", String(storage.id), "--", "blockdev", "--getsize64", "/dev/vdb"])
+        ).stdout.trim(),
+      );
+    assert.equal(await size(), 10240 * 1024 * 1024);
+    const r = await run(["disk", "resize", "e2e", String(storage.id), "12G"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await size(), 12 * 1024 * 1024 * 1024);
+    const shrink = await run(["disk", "resize", "e2e", String(storage.id), "1G"]);
+    assert.equal(shrink.code, 2);
+    assert.match(shrink.stderr, /shrinking .* is not supported/);
+  });
+
   test("down removes every namespace, link, loop device, mount and process", async () => {
     const r = await run(["down", "e2e"]);
     assert.equal(r.code, 0, r.stderr);
