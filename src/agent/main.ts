@@ -1,9 +1,11 @@
+import { Supervisor } from "../host/supervisor.js";
 import { OneGateClient } from "../onegate/client.js";
 import { encodeValue } from "../onegate/values.js";
 import { findContextDir, readVmContext } from "./context.js";
 import { PHASES } from "./roles.js";
 import { PhaseError, runPhases } from "./runner.js";
 import type { AgentContext } from "./state.js";
+import { vnfLoop } from "./vnf/loop.js";
 
 export interface AgentOptions {
   readonly contextDir?: string | undefined;
@@ -24,29 +26,36 @@ export const FAILURE_KEYS = { phase: "ONEKUBE_FAILED_PHASE", error: "ONEKUBE_ERR
 export async function runAgent(options: AgentOptions): Promise<void> {
   const vm = readVmContext(findContextDir(options.contextDir, options.env), options.env);
   const onegate = OneGateClient.fromEnvironment(vm.onegateEnv);
-  const ctx: AgentContext = { vm, onegate, log: options.log };
+  const supervisor = new Supervisor(options.log);
+  const ctx: AgentContext = { vm, onegate, log: options.log, supervisor };
   try {
     await runPhases(PHASES, ctx, { log: options.log });
   } catch (error) {
     const phase = error instanceof PhaseError ? error.phase : "agent";
-    const message = error instanceof Error ? error.message : String(error);
+    // The phase travels in its own key; the message is the cause's, as the user should read it.
+    const cause = error instanceof PhaseError ? error.cause : error;
+    const message = cause instanceof Error ? cause.message : String(cause);
     options.log(`[${phase}] failed: ${message}`);
     await onegate
       .update({ [FAILURE_KEYS.phase]: phase, [FAILURE_KEYS.error]: encodeValue(message) })
       .catch((e: unknown) => options.log(`[agent] could not publish the failure: ${String(e)}`));
+    supervisor.stopAll();
     throw error;
   }
   options.log("[agent] all phases done; this VM's role is ready");
   if (options.once) return;
-  // Stay up as the VM's agent: the local cloud keeps the VM's namespaces through this process.
-  await new Promise<void>((resolve) => {
-    // Nothing else keeps the event loop busy yet; without this Node would end the wait at once.
-    const keepAlive = setInterval(() => {}, 1 << 30);
-    const stop = () => {
-      clearInterval(keepAlive);
-      resolve();
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
-  });
+  // Stay up as the VM's agent: it supervises the role's programs and follows the service.
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  // Nothing else may keep the event loop busy; without this Node would end the wait at once.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  try {
+    if (ctx.role === "vnf") await vnfLoop(ctx, stop.signal);
+    else await new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve()));
+  } finally {
+    clearInterval(keepAlive);
+    supervisor.stopAll();
+  }
 }

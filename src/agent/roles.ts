@@ -2,6 +2,8 @@ import { identify } from "./phases/identify.js";
 import { publishFacts } from "./phases/publish-facts.js";
 import { reportReady } from "./phases/report-ready.js";
 import { validateParams } from "./phases/validate-params.js";
+import { vnfConfigure, vnfPlan, vnfWaitVrrp } from "./phases/vnf.js";
+import { vnfFunctions } from "./phases/vnf-functions.js";
 import type { Phase } from "./runner.js";
 import type { AgentContext } from "./state.js";
 
@@ -10,4 +12,13 @@ import type { AgentContext } from "./state.js";
  * a role says so through `shouldRun`. Role work (keepalived, kubeadm, disks) lands here as
  * phases between validate-params and report-ready.
  */
-export const PHASES: readonly Phase<AgentContext>[] = [identify, validateParams, publishFacts, reportReady];
+export const PHASES: readonly Phase<AgentContext>[] = [
+  identify,
+  validateParams,
+  vnfPlan,
+  vnfConfigure,
+  vnfWaitVrrp,
+  vnfFunctions,
+  publishFacts,
+  reportReady,
+];

@@ -9,7 +9,7 @@ const cell = (text: string) => text.replaceAll("|", "\\|");
 export function paramsMarkdown(): string {
   const rows = catalogueRows().map(
     (r) =>
-      `| \`${r.name}\` | ${r.mandatory ? "YES" : ""} | ${r.default === null ? "" : `\`${cell(r.default)}\``} | ${r.stage} | ${r.roles.join(" ")} | ${cell(r.type)} | ${cell(r.description)} |`,
+      `| \`${r.name}\` | ${r.mandatory ? "YES" : ""} | ${r.default === null ? "" : `\`${cell(r.default)}\``} | ${r.stage} | ${r.roles.join(" ")} | ${cell(r.type)} | ${r.extension ? "(onekube) " : ""}${cell(r.description)} |`,
   );
   return [
     "| Parameter | Mandatory | Default | Stage | Roles | Value | Description |",

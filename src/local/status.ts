@@ -13,6 +13,8 @@ export interface VmView {
   readonly error: string | undefined;
   readonly createdAt: number | undefined;
   readonly readyAt: number | undefined;
+  /** What the role publishes about itself, e.g. a VNF's load balancer and VRRP state. */
+  readonly notes: string;
 }
 
 export interface RoleView {
@@ -32,6 +34,9 @@ export interface ServiceView {
   /** The last log lines of the service (OneFlow's log), newest last. */
   readonly log: readonly string[];
 }
+
+/** Published by the agents: the VNF's load balancer (lvs|haproxy) and VRRP state (MASTER|BACKUP). */
+const NOTE_KEYS = ["ONEKUBE_VNF_LB", "ONEKUBE_VRRP_STATE"] as const;
 
 const VM_STATE_NAMES: Record<number, string> = Object.fromEntries(
   Object.entries(VmState).map(([k, v]) => [v, k]),
@@ -82,6 +87,9 @@ export function serviceViews(snapshot: FlowSnapshot): ServiceView[] {
             error: agentError(vm.userTemplate) ?? vm.error,
             createdAt: vm.history[0]?.at,
             readyAt: vm.history.find((h) => h.state === "READY")?.at,
+            notes: NOTE_KEYS.map((k) => vm.userTemplate[k])
+              .filter((v): v is string => typeof v === "string")
+              .join(" "),
           },
         ];
       }),

@@ -30,6 +30,8 @@ export interface ParamSpec<T> {
   readonly description: string;
   readonly input: { readonly type: UserInputType; readonly options?: string };
   readonly kind: Kind<T>;
+  /** Added by onekube beside the reference's parameters (documented as such). */
+  readonly extension?: boolean;
 }
 
 function param<T>(spec: ParamSpec<T>): ParamSpec<T> {
@@ -153,6 +155,19 @@ export const catalogue = {
     description: "How often the load balancer re-reads its backends (the masters) from OneGate",
     input: { type: "number" },
     kind: integer(1),
+  }),
+  ONEAPP_VNF_LB_BACKEND: param({
+    mandatory: false,
+    default: "auto",
+    stage: "configure",
+    roles: ["vnf"],
+    scope: "vnf",
+    type: "auto|lvs|haproxy",
+    description:
+      "Load balancer of the endpoint: LVS through keepalived (the reference's design, needs the kernel's IP_VS), HAProxy in TCP mode, or auto (LVS where IP_VS exists, else HAProxy)",
+    input: { type: "list", options: "auto,lvs,haproxy" },
+    kind: oneOf(["auto", "lvs", "haproxy"] as const),
+    extension: true,
   }),
   ONEAPP_VNF_NAT4_ENABLED: param({
     mandatory: false,

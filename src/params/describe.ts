@@ -13,6 +13,7 @@ export function catalogueRows() {
       scope: s.scope,
       type: s.type,
       description: s.description,
+      extension: "extension" in s && s.extension === true,
     };
   });
 }

@@ -32,12 +32,15 @@ export const yesNo: Kind<boolean> = z.string().transform((raw, ctx) => {
 });
 
 export function integer(min: number, max = Number.MAX_SAFE_INTEGER): Kind<number> {
+  const expected =
+    max === Number.MAX_SAFE_INTEGER
+      ? `expected a whole number of at least ${min}`
+      : `expected a whole number from ${min} to ${max}`;
   return z.string().transform((raw, ctx) => {
     const v = raw.trim();
-    if (!/^\d+$/.test(v))
-      return fail(ctx, "invalid_integer", `expected a whole number from ${min} to ${max}`);
+    if (!/^\d+$/.test(v)) return fail(ctx, "invalid_integer", expected);
     const n = Number(v);
-    if (n < min || n > max) return fail(ctx, "out_of_range", `expected a whole number from ${min} to ${max}`);
+    if (n < min || n > max) return fail(ctx, "out_of_range", expected);
     return n;
   });
 }

@@ -65,6 +65,7 @@ export interface VnfConfig {
     readonly useRootServers: boolean;
   };
   readonly lbRefreshRate: number;
+  readonly lbBackend: "auto" | "lvs" | "haproxy";
   readonly nat4: { readonly enabled: boolean; readonly interfacesOut: readonly string[] };
   readonly router4: { readonly enabled: boolean; readonly interfaces: readonly string[] };
 }

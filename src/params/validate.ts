@@ -172,6 +172,7 @@ function toServiceConfig(v: ParamValues): ServiceConfig {
         useRootServers: required(v.ONEAPP_VNF_DNS_USE_ROOTSERVERS, "ONEAPP_VNF_DNS_USE_ROOTSERVERS"),
       },
       lbRefreshRate: required(v.ONEAPP_VNF_LB_REFRESH_RATE, "ONEAPP_VNF_LB_REFRESH_RATE"),
+      lbBackend: required(v.ONEAPP_VNF_LB_BACKEND, "ONEAPP_VNF_LB_BACKEND"),
       nat4: {
         enabled: required(v.ONEAPP_VNF_NAT4_ENABLED, "ONEAPP_VNF_NAT4_ENABLED"),
         interfacesOut: v.ONEAPP_VNF_NAT4_INTERFACES_OUT ?? [],

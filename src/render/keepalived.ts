@@ -34,6 +34,8 @@ export interface KeepalivedInput {
   /** VRRP PASS authentication; keepalived uses at most 8 characters. */
   readonly authPassword?: string;
   readonly loadBalancer: KeepalivedLoadBalancer;
+  /** Run on every VRRP state change with `TYPE NAME STATE PRIORITY`; the agent learns MASTER/BACKUP from it. */
+  readonly notifyScript?: string;
 }
 
 interface VrrpInstance {
@@ -58,6 +60,7 @@ interface VirtualServer {
 interface KeepalivedModel {
   readonly routerId: string;
   readonly instance: VrrpInstance;
+  readonly notifyScript?: string;
   /** `undefined` when LVS is off; an empty list of real servers is printed as a comment. */
   readonly virtualServer?: VirtualServer;
 }
@@ -131,6 +134,7 @@ function model(input: KeepalivedInput): KeepalivedModel {
       ...(input.authPassword === undefined ? {} : { authPassword: input.authPassword }),
       vip: `${input.vip.address}/${input.vip.prefix}`,
     },
+    ...(input.notifyScript ? { notifyScript: input.notifyScript } : {}),
     ...(lb.mode === "lvs"
       ? {
           virtualServer: {
@@ -174,6 +178,8 @@ function print(m: KeepalivedModel): string {
     "# Rendered by onekube for the vnf role; local edits are overwritten.",
     "global_defs {",
     `    router_id ${m.routerId}`,
+    // keepalived runs notify scripts only as a named user and refuses scripts others could edit.
+    ...(m.notifyScript ? ["    script_user root", "    enable_script_security"] : []),
     "}",
     "",
     `vrrp_instance ${i.name} {`,
@@ -198,6 +204,7 @@ function print(m: KeepalivedModel): string {
     "    virtual_ipaddress {",
     `        ${i.vip} dev ${i.interface}`,
     "    }",
+    ...(m.notifyScript ? [`    notify "${m.notifyScript}"`] : []),
     "}",
     ...(m.virtualServer ? ["", ...printVirtualServer(m.virtualServer)] : []),
   ];

@@ -53,7 +53,13 @@ describe("onekube CLI", () => {
   test("params --json lists the 18 parameters of the reference with their defaults", async () => {
     const r = await onekube(["params", "--json"]);
     assert.equal(r.code, 0);
-    const rows = JSON.parse(r.stdout) as { name: string; default: string | null; mandatory: boolean }[];
+    const all = JSON.parse(r.stdout) as {
+      name: string;
+      default: string | null;
+      mandatory: boolean;
+      extension: boolean;
+    }[];
+    const rows = all.filter((p) => !p.extension);
     assert.equal(rows.length, 18);
     const defaults = Object.fromEntries(rows.map((p) => [p.name, p.default]));
     assert.equal(defaults.ONEAPP_K8S_PORT, "6443");

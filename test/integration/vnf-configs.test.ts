@@ -1,31 +1,16 @@
 import assert from "node:assert/strict";
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { execa } from "execa";
 import { renderHaproxy } from "../../src/render/haproxy.js";
 import { type KeepalivedInput, renderKeepalived } from "../../src/render/keepalived.js";
+import { tool } from "../helpers/netns-lab.js";
 
 // The real tools judge the rendered files. A missing tool fails the suite: CI installs them.
 const dir = mkdtempSync(join(tmpdir(), "onekube-vnf-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Absolute path of a tool; /usr/sbin is searched too, as non-root PATHs on Debian lack it. */
-function tool(name: string, debianPackage: string): string {
-  const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/sbin"];
-  for (const d of dirs.filter((x) => x.length > 0)) {
-    try {
-      accessSync(join(d, name), constants.X_OK);
-      return join(d, name);
-    } catch {
-      // not in this directory
-    }
-  }
-  return assert.fail(
-    `${name} is not installed (apt-get install ${debianPackage}); this suite needs the real tool`,
-  );
-}
 
 function write(name: string, content: string): string {
   const file = join(dir, name);

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { cleanupService, isClean, listLeftovers } from "../../local/cleanup.js";
-import { alive, daemonLog, rootOf } from "../../local/cloud-state.js";
+import { alive, daemonLog, readSnapshot, rootOf } from "../../local/cloud-state.js";
+import { serviceViews } from "../../local/status.js";
 import { execInVm } from "../../local/vm-exec.js";
 import { type Io, printJson } from "../io.js";
 import { parseIntOption } from "../options.js";
@@ -26,9 +27,11 @@ export function registerStatus(program: Command, io: Io): void {
       const view = serviceView(cloud);
       if (opts.json) {
         const { oneflow: _secret, ...info } = cloud.info;
+        const snapshot = readSnapshot(cloud.root, cloud.name);
         return printJson(io, {
           cloud: { ...info, daemon: cloud.running ? "running" : "gone" },
           service: view ?? null,
+          services: snapshot ? serviceViews(snapshot) : [],
         });
       }
       io.out(

@@ -7,13 +7,23 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 export function formatStatus(view: ServiceView): string {
   const start = view.roles.flatMap((r) => r.history.map((h) => h.at))[0];
   const lines = [`SERVICE ${view.id} ${view.name}: ${view.state}`, ""];
-  const rows: string[][] = [["ROLE", "STATE", "VMS", "VM", "IP", "VM STATE", "READY", "TOOK"]];
+  const rows: string[][] = [["ROLE", "STATE", "VMS", "VM", "IP", "VM STATE", "READY", "TOOK", "NOTES"]];
   for (const role of view.roles) {
-    rows.push([role.name, role.state, String(role.cardinality), "", "", "", "", ""]);
+    rows.push([role.name, role.state, String(role.cardinality), "", "", "", "", "", ""]);
     for (const vm of role.vms) {
       const took =
         vm.createdAt !== undefined && vm.readyAt !== undefined ? seconds(vm.readyAt - vm.createdAt) : "";
-      rows.push(["", "", "", `${vm.id} ${vm.name}`, vm.ip ?? "-", vm.state, vm.ready ? "YES" : "no", took]);
+      rows.push([
+        "",
+        "",
+        "",
+        `${vm.id} ${vm.name}`,
+        vm.ip ?? "-",
+        vm.state,
+        vm.ready ? "YES" : "no",
+        took,
+        vm.notes,
+      ]);
     }
   }
   lines.push(table(rows));

@@ -1,0 +1,27 @@
+import type { OneGateClient } from "../../onegate/client.js";
+
+export interface Peers {
+  /** The vnf role's VM addresses (this VM's included), sorted. */
+  readonly vnfs: readonly string[];
+  /** The master role's VM addresses, sorted: the load balancer's backends. */
+  readonly masters: readonly string[];
+}
+
+/**
+ * Reads the service's vnf and master VMs from OneGate: GET /service lists the nodes, and each
+ * node's address comes from GET /vms/:id (the service view carries no IPs).
+ */
+export async function discoverPeers(onegate: OneGateClient): Promise<Peers> {
+  const service = await onegate.service();
+  const addresses = async (role: string) => {
+    const nodes = service.roles.find((r) => r.name === role)?.nodes ?? [];
+    const ips = await Promise.all(
+      nodes.map(async (n) => {
+        const vm = await onegate.vmById(n.deployId).catch(() => undefined);
+        return vm?.nics[0]?.IP;
+      }),
+    );
+    return ips.filter((ip): ip is string => typeof ip === "string").sort();
+  };
+  return { vnfs: await addresses("vnf"), masters: await addresses("master") };
+}

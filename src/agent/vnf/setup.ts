@@ -1,0 +1,68 @@
+import { existsSync } from "node:fs";
+import { cidrContains, cidrToString, intToIpv4, ipv4ToInt } from "../../params/ipv4.js";
+import type { ServiceConfig } from "../../params/types.js";
+import type { LbMode, VnfSetup } from "./converge.js";
+
+/** `255.255.255.0` → 24; undefined for a non-contiguous mask. */
+export function maskToPrefix(mask: string): number | undefined {
+  const bits = mask
+    .split(".")
+    .map((o) => Number(o).toString(2).padStart(8, "0"))
+    .join("");
+  if (bits.length !== 32 || !/^1*0*$/.test(bits)) return undefined;
+  const zero = bits.indexOf("0");
+  return zero === -1 ? 32 : zero;
+}
+
+/** LVS needs the kernel's IP_VS; `auto` falls back to HAProxy without it. */
+export function chooseLbMode(
+  wanted: "auto" | "lvs" | "haproxy",
+  ipvs = existsSync("/proc/net/ip_vs"),
+): LbMode {
+  if (wanted === "haproxy") return "haproxy";
+  if (wanted === "lvs" && !ipvs) {
+    throw new Error(
+      'ONEAPP_VNF_LB_BACKEND="lvs": this kernel has no IP_VS (/proc/net/ip_vs is missing); use haproxy or auto',
+    );
+  }
+  return ipvs ? "lvs" : "haproxy";
+}
+
+/**
+ * Everything the vnf needs besides its peers, checked before anything is written: the endpoint
+ * must be an address of the VM's network that no VM holds.
+ */
+export function vnfSetup(
+  config: ServiceConfig,
+  vars: Readonly<Record<string, string>>,
+  address: string,
+  serviceId: number,
+): VnfSetup {
+  const mask = vars.ETH0_MASK ?? "255.255.255.0";
+  const prefix = maskToPrefix(mask);
+  if (prefix === undefined) throw new Error(`ETH0_MASK=${JSON.stringify(mask)} is not a network mask`);
+  const base = ipv4ToInt(address);
+  const size = 2 ** (32 - prefix);
+  const network = { address: intToIpv4(base - (base % size)), prefix };
+  const inside = cidrContains(network, config.endpoint.address);
+  if (!inside) {
+    throw new Error(
+      `ONEAPP_VNF_LB0_IP="${config.endpoint.address}" is outside this VM's network ${cidrToString(network)}: the endpoint must be a free address of the VNFs' network`,
+    );
+  }
+  if (config.endpoint.address === address) {
+    throw new Error(
+      `ONEAPP_VNF_LB0_IP="${config.endpoint.address}" is this VM's own address; the endpoint must be a free address`,
+    );
+  }
+  return {
+    config,
+    address,
+    interface: "eth0",
+    prefix,
+    network,
+    // Derived from the service, so that clusters sharing a network do not collide (OneKE does the same).
+    virtualRouterId: (serviceId % 255) + 1,
+    mode: chooseLbMode(config.vnf.lbBackend),
+  };
+}
