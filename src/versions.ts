@@ -7,6 +7,8 @@ export const VERSIONS = {
   etcd: "3.6.8",
   coredns: "v1.14.2",
   pause: "3.10.2",
+  containerd: "v2.2.9",
+  runc: "v1.5.2",
   canal: "v3.32.1",
   longhorn: "v1.12.1",
   metallb: "v0.16.1",

@@ -10,9 +10,10 @@ all=(containerd runc etcd coredns pause)
 components=("$@")
 ((${#components[@]} > 0)) || components=("${all[@]}")
 
+eval "$(node "$repo/tools/versions.mjs")"
+# etcd's Go module is tagged vX.Y.Z; pause is built from the Kubernetes module.
 declare -A version=(
-  [containerd]=v2.2.9 [runc]=v1.5.2 [etcd]=v3.6.8 [coredns]=v1.14.2
-  [pause]=$(node --input-type=module -e "import('$repo/dist/src/versions.js').then(m => console.log(m.VERSIONS.kubernetes))")
+  [containerd]=$v_containerd [runc]=$v_runc [etcd]=v$v_etcd [coredns]=$v_coredns [pause]=$v_kubernetes
 )
 
 # One throw-away module per component: require the pinned module, build its commands.

@@ -5,7 +5,8 @@
 # Work already done is skipped; binaries are never committed.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-version=${KUBERNETES_VERSION:-$(node --input-type=module -e "import('$repo/dist/src/versions.js').then(m => console.log(m.VERSIONS.kubernetes))")}
+eval "$(node "$repo/tools/versions.mjs")"
+version=${KUBERNETES_VERSION:-$v_kubernetes}
 cache=${ONEKUBE_CACHE:-/var/cache/onekube}/k8s/$version
 components=("$@")
 ((${#components[@]} > 0)) || components=(kubeadm)
