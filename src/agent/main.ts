@@ -2,6 +2,7 @@ import { Supervisor } from "../host/supervisor.js";
 import { OneGateClient } from "../onegate/client.js";
 import { encodeValue } from "../onegate/values.js";
 import { findContextDir, readVmContext } from "./context.js";
+import { FAILURE_KEYS } from "./failure-keys.js";
 import { PHASES } from "./roles.js";
 import { PhaseError, runPhases } from "./runner.js";
 import type { AgentContext } from "./state.js";
@@ -15,8 +16,7 @@ export interface AgentOptions {
   readonly log: (line: string) => void;
 }
 
-/** OneGate keys through which a VM tells `onekube status` (and users) why it failed. */
-export const FAILURE_KEYS = { phase: "ONEKUBE_FAILED_PHASE", error: "ONEKUBE_ERROR" } as const;
+export { FAILURE_KEYS };
 
 /**
  * The program every VM runs at boot: read the context, run the role's phases, report READY.
@@ -28,6 +28,14 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const onegate = OneGateClient.fromEnvironment(vm.onegateEnv);
   const supervisor = new Supervisor(options.log);
   const ctx: AgentContext = { vm, onegate, log: options.log, supervisor };
+  // Handlers first: a stop that comes during the phases must not leave the programs they started.
+  const stop = new AbortController();
+  const onSignal = () => {
+    stop.abort();
+    supervisor.stopAll();
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
   try {
     await runPhases(PHASES, ctx, { log: options.log });
   } catch (error) {
@@ -43,12 +51,8 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     throw error;
   }
   options.log("[agent] all phases done; this VM's role is ready");
-  if (options.once) return;
+  if (options.once || stop.signal.aborted) return;
   // Stay up as the VM's agent: it supervises the role's programs and follows the service.
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once("SIGTERM", onSignal);
-  process.once("SIGINT", onSignal);
   // Nothing else may keep the event loop busy; without this Node would end the wait at once.
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { FlowSnapshot } from "../flow/state.js";
 import { serviceDir } from "./names.js";
+import { processStart } from "./processes.js";
 
 /** Where onekube keeps its local clouds unless ONEKUBE_ROOT says otherwise. */
 // Not under /var/lib/onekube: every VM mounts its own directory over that path.
@@ -13,6 +14,8 @@ export const rootOf = (env: Readonly<Record<string, string | undefined>>) => env
 export interface CloudInfo {
   readonly name: string;
   readonly pid: number;
+  /** The daemon's start time as /proc records it: a pid alone may be reused after it died. */
+  readonly pidStart: string | undefined;
   readonly startedAt: number;
   readonly network: { readonly cidr: string; readonly gateway: string };
   readonly onegateUrl: string;
@@ -20,8 +23,6 @@ export interface CloudInfo {
   /** The service this cloud deployed, once instantiated. */
   serviceId?: number;
   readonly templateId: number;
-  /** The daemon's last words, when it failed. */
-  error?: string;
 }
 
 export const cloudFile = (root: string, name: string) => join(serviceDir(root, name), "cloud.json");
@@ -57,12 +58,16 @@ export function readSnapshot(root: string, name: string): FlowSnapshot | undefin
   return data as FlowSnapshot;
 }
 
-/** True when `pid` names a live process. */
-export function alive(pid: number): boolean {
+/** True when `pid` names a live process (and, given its recorded start, the same one). */
+export function alive(pid: number, start?: string): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
+  return start === undefined || processStart(pid) === start;
 }
+
+/** Whether the daemon a cloud.json names still runs. */
+export const daemonAlive = (info: CloudInfo) => alive(info.pid, info.pidStart);

@@ -13,6 +13,7 @@ import { type CloudInfo, writeCloudInfo, writeSnapshot } from "./cloud-state.js"
 import { EngineGateBackend } from "./gate-backend.js";
 import { serviceDir } from "./names.js";
 import { NetnsDriver } from "./netns-driver.js";
+import { processStart } from "./processes.js";
 
 /** OpenNebula's OneGate port; each local service listens on its own bridge address. */
 export const ONEGATE_PORT = 5030;
@@ -88,6 +89,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   const info: CloudInfo = {
     name: options.name,
     pid: process.pid,
+    pidStart: processStart(process.pid),
     startedAt: Date.now(),
     network: { cidr: `${driver.network.cidr.address}/${driver.network.cidr.prefix}`, gateway },
     onegateUrl: gate.url,

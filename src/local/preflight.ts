@@ -2,10 +2,11 @@
  * Can this host run the local cloud? Named checks, all run, reported together, each naming
  * what is missing and how to get it (kubeadm's preflight, minus its single 40 KB file).
  */
-import { accessSync, constants, existsSync, readFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+
+import { existsSync, readFileSync } from "node:fs";
 import { HostError } from "../errors.js";
 import { type Exec, hostExec } from "../host/exec.js";
+import { onPath } from "../host/path.js";
 
 export interface PreflightProblem {
   readonly check: string;
@@ -27,20 +28,6 @@ const PROGRAMS: readonly (readonly [string, string])[] = [
   ["mountpoint", "util-linux"],
   ["hostname", "hostname"],
 ];
-
-export function onPath(program: string, path = process.env.PATH ?? ""): boolean {
-  return path
-    .split(delimiter)
-    .filter(Boolean)
-    .some((dir) => {
-      try {
-        accessSync(join(dir, program), constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-}
 
 export async function checkLocalCloud(exec: Exec = hostExec): Promise<PreflightProblem[]> {
   const problems: PreflightProblem[] = [];
@@ -106,3 +93,5 @@ export async function assertLocalCloud(exec: Exec = hostExec): Promise<Preflight
   }
   return problems.filter((p) => p.severity === "warning");
 }
+
+export { onPath };

@@ -1,4 +1,4 @@
-import { FAILURE_KEYS } from "../agent/main.js";
+import { FAILURE_KEYS } from "../agent/failure-keys.js";
 import type { FlowSnapshot } from "../flow/state.js";
 import { isFailure, roleStateName, serviceStateName, VmState } from "../flow/states.js";
 import { decodeValue } from "../onegate/values.js";

@@ -164,7 +164,7 @@ export const catalogue = {
     scope: "vnf",
     type: "auto|lvs|haproxy",
     description:
-      "Load balancer of the endpoint: LVS through keepalived (the reference's design, needs the kernel's IP_VS), HAProxy in TCP mode, or auto (LVS where IP_VS exists, else HAProxy)",
+      "Load balancer of the endpoint: haproxy (TCP mode, works on any network), lvs (keepalived LVS-NAT; needs IP_VS and masters whose replies route through the VNF), or auto (haproxy)",
     input: { type: "list", options: "auto,lvs,haproxy" },
     kind: oneOf(["auto", "lvs", "haproxy"] as const),
     extension: true,

@@ -10,6 +10,8 @@ export async function onekube(args: readonly string[], env: Record<string, strin
     reject: false,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
     extendEnv: false,
+    // A hung command must fail the test, not hang the suite.
+    timeout: 5 * 60_000,
   });
   return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

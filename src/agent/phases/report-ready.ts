@@ -1,4 +1,5 @@
 import { attribute } from "../../onegate/client-values.js";
+import { FAILURE_KEYS } from "../failure-keys.js";
 import type { Phase } from "../runner.js";
 import type { AgentContext } from "../state.js";
 
@@ -8,6 +9,10 @@ export const reportReady: Phase<AgentContext> = {
   title: "report READY=YES to OneGate",
   async run(ctx) {
     const current = await ctx.onegate.vm();
+    // A failure an earlier run published is over now that every phase passed.
+    for (const key of Object.values(FAILURE_KEYS)) {
+      if (attribute(current, key) !== undefined) await ctx.onegate.erase(key);
+    }
     if (attribute(current, "READY")?.trim() === "YES") return "unchanged";
     await ctx.onegate.update({ READY: "YES" });
     return "changed";

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { hostExec } from "../../host/exec.js";
+import { isIpv4 } from "../../params/ipv4.js";
 import { renderDns } from "../../render/vnf-dns.js";
 import { renderNat4 } from "../../render/vnf-nat4.js";
 import { renderRouter4 } from "../../render/vnf-router4.js";
@@ -52,12 +53,14 @@ export const vnfFunctions: Phase<AgentContext> = {
         allowedNetworks: [need(ctx.vnf, "the vnf plan").network],
         maxCacheTtl: vnf.dns.maxCacheTtl,
         useRootServers: vnf.dns.useRootServers,
-        forwarders: (ctx.vm.vars.ETH0_DNS ?? "").split(/[\s,]+/).filter((s) => s && s !== address),
+        // Only IPv4 forwarders other than this VM (a loop otherwise); names and IPv6 are skipped.
+        forwarders: (ctx.vm.vars.ETH0_DNS ?? "").split(/[\s,]+/).filter((s) => isIpv4(s) && s !== address),
         directory: dir,
       });
       const file = join(VNF_DIR, "unbound.conf");
-      const changed = writeIfChanged(file, conf.content);
-      await checkUnboundConfig(hostExec, file);
+      const changed = await writeIfChanged(file, conf.content, 0o644, (candidate) =>
+        checkUnboundConfig(hostExec, candidate),
+      );
       const cmd = unboundCommand(file);
       if (changed) ctx.supervisor.stop("unbound");
       ctx.supervisor.start("unbound", [cmd.file, ...cmd.args]);

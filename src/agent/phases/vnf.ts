@@ -38,7 +38,9 @@ export const vnfConfigure: Phase<AgentContext> = {
   shouldRun: isVnf,
   async run(ctx) {
     const peers = await discoverPeers(ctx.onegate);
-    return converge(need(ctx.vnf, "the vnf plan"), peers, ctx.supervisor, ctx.log) ? "changed" : "unchanged";
+    return (await converge(need(ctx.vnf, "the vnf plan"), peers, ctx.supervisor, ctx.log))
+      ? "changed"
+      : "unchanged";
   },
 };
 

@@ -15,12 +15,9 @@ export async function discoverPeers(onegate: OneGateClient): Promise<Peers> {
   const service = await onegate.service();
   const addresses = async (role: string) => {
     const nodes = service.roles.find((r) => r.name === role)?.nodes ?? [];
-    const ips = await Promise.all(
-      nodes.map(async (n) => {
-        const vm = await onegate.vmById(n.deployId).catch(() => undefined);
-        return vm?.nics[0]?.IP;
-      }),
-    );
+    // A failed read fails the whole round (the caller keeps the last configuration): applying a
+    // partial list would drop a live master, or a VRRP peer and so split the endpoint.
+    const ips = await Promise.all(nodes.map(async (n) => (await onegate.vmById(n.deployId)).nics[0]?.IP));
     return ips.filter((ip): ip is string => typeof ip === "string").sort();
   };
   return { vnfs: await addresses("vnf"), masters: await addresses("master") };

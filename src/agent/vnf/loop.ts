@@ -37,7 +37,7 @@ export async function vnfLoop(ctx: AgentContext, stop: AbortSignal): Promise<voi
       const members = await membership(ctx);
       if (members.key !== lastMembers || Date.now() - lastRefresh >= refreshMs) {
         const peers = await discoverPeers(ctx.onegate);
-        converge(setup, peers, ctx.supervisor, ctx.log);
+        await converge(setup, peers, ctx.supervisor, ctx.log);
         lastMembers = peers.vnfs.length + peers.masters.length === members.count ? members.key : "";
         lastRefresh = Date.now();
       }

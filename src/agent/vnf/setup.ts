@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { onPath } from "../../host/path.js";
 import { cidrContains, cidrToString, intToIpv4, ipv4ToInt } from "../../params/ipv4.js";
 import type { ServiceConfig } from "../../params/types.js";
 import type { LbMode, VnfSetup } from "./converge.js";
@@ -55,6 +56,13 @@ export function vnfSetup(
       `ONEAPP_VNF_LB0_IP="${config.endpoint.address}" is this VM's own address; the endpoint must be a free address`,
     );
   }
+  const mode = chooseLbMode(config.vnf.lbBackend);
+  const programs = mode === "lvs" ? ["keepalived"] : ["keepalived", "haproxy"];
+  const missing = programs.filter((p) => !onPath(p));
+  if (missing.length > 0)
+    throw new Error(
+      `${missing.join(" and ")} not found on PATH: the vnf role needs them (Debian: apt-get install ${missing.join(" ")})`,
+    );
   return {
     config,
     address,
@@ -63,6 +71,6 @@ export function vnfSetup(
     network,
     // Derived from the service, so that clusters sharing a network do not collide (OneKE does the same).
     virtualRouterId: (serviceId % 255) + 1,
-    mode: chooseLbMode(config.vnf.lbBackend),
+    mode,
   };
 }

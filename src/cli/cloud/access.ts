@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../../errors.js";
 import { OneFlowClient } from "../../flow/client.js";
-import { alive, type CloudInfo, readCloudInfo, readSnapshot, rootOf } from "../../local/cloud-state.js";
+import { type CloudInfo, daemonAlive, readCloudInfo, readSnapshot, rootOf } from "../../local/cloud-state.js";
 import { checkServiceKey } from "../../local/names.js";
 import { type ServiceView, serviceViews } from "../../local/status.js";
 import type { Io } from "../io.js";
@@ -41,7 +41,7 @@ export function findCloud(io: Io, name: string | undefined): Cloud {
   const info = readCloudInfo(root, chosen);
   if (!info)
     throw new UsageError(`no local cloud named ${JSON.stringify(chosen)} (onekube status lists them)`);
-  return { root, name: chosen, info, running: alive(info.pid) };
+  return { root, name: chosen, info, running: daemonAlive(info) };
 }
 
 export function flowClient(cloud: Cloud): OneFlowClient {

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
-import { UsageError } from "../../errors.js";
+import { CloudError, UsageError } from "../../errors.js";
 import { cleanupService, isClean, listLeftovers } from "../../local/cleanup.js";
-import { alive, daemonLog, readSnapshot, rootOf } from "../../local/cloud-state.js";
-import { serviceViews } from "../../local/status.js";
+import { daemonAlive, daemonLog, readSnapshot, rootOf } from "../../local/cloud-state.js";
+import { type ServiceView, serviceViews } from "../../local/status.js";
 import { execInVm } from "../../local/vm-exec.js";
 import { type Io, printJson } from "../io.js";
 import { parseIntOption } from "../options.js";
@@ -60,15 +60,27 @@ export function registerScale(program: Command, io: Io): void {
         await flowClient(cloud).scale(id, role, count, opts.force ?? false);
         io.out(`onekube: scaling ${role} of ${name} to ${count}\n`);
         if (!opts.wait) return;
-        let sawScaling = false;
-        const view = await watchService(io, cloud.root, name, id, started, (v) => {
-          const state = v?.roles.find((r) => r.name === role)?.state;
-          if (state === "SCALING") sawScaling = true;
-          return state === "FAILED_SCALING" || (sawScaling && (state === "COOLDOWN" || state === "RUNNING"));
+        // Settled once the role's history shows this scale (SCALING after `started`) ending.
+        const settled = (v: ServiceView | undefined) => {
+          const history = v?.roles.find((r) => r.name === role)?.history ?? [];
+          const scaling = history.findLastIndex((t) => t.state === "SCALING" && t.at >= started - 1000);
+          return (
+            scaling >= 0 &&
+            history.slice(scaling + 1).some((t) => /^(COOLDOWN|RUNNING|FAILED_SCALING)$/.test(t.state))
+          );
+        };
+        const view = await watchService(io, cloud.root, name, id, started, settled, {
+          daemon: cloud.info,
+          timeoutMs: 30 * 60_000,
         });
         const state = view?.roles.find((r) => r.name === role)?.state;
         if (state === "FAILED_SCALING")
-          throw new UsageError(`scaling ${role} failed: onekube status ${name}`);
+          throw new CloudError(
+            "scale",
+            `local cloud ${name}`,
+            undefined,
+            `scaling ${role} failed: onekube status ${name}`,
+          );
         io.out(
           `onekube: ${role} is ${state} with ${view?.roles.find((r) => r.name === role)?.vms.length} VMs\n`,
         );
@@ -96,16 +108,37 @@ export function registerDown(program: Command, io: Io): void {
           await flowClient(cloud)
             .undeploy(id)
             .then(
-              () => watchService(io, root, name, id, Date.now(), (v) => v === undefined),
+              () =>
+                watchService(
+                  io,
+                  root,
+                  name,
+                  id,
+                  Date.now(),
+                  (v) => v === undefined || /^FAILED_/.test(v.state),
+                  {
+                    daemon: cloud.info,
+                    timeoutMs: 120_000,
+                  },
+                ).catch((e: unknown) =>
+                  io.err(`onekube: ${e instanceof Error ? e.message : String(e)}; removing by force\n`),
+                ),
               (e: unknown) =>
                 io.err(
                   `onekube: undeploy refused (${e instanceof Error ? e.message : String(e)}); removing by force\n`,
                 ),
             );
         }
-        process.kill(cloud.info.pid, "SIGTERM");
-        for (let i = 0; i < 100 && alive(cloud.info.pid); i++) await sleep(100);
-        if (alive(cloud.info.pid)) process.kill(cloud.info.pid, "SIGKILL");
+        // Only the daemon itself is signalled: `running` compared its /proc start time, and it
+        // may end on its own meanwhile (ESRCH is then no error).
+        const signal = (sig: NodeJS.Signals) => {
+          try {
+            process.kill(cloud.info.pid, sig);
+          } catch {}
+        };
+        signal("SIGTERM");
+        for (let i = 0; i < 100 && daemonAlive(cloud.info); i++) await sleep(100);
+        if (daemonAlive(cloud.info)) signal("SIGKILL");
       }
       await cleanupService(root, name);
       const left = await listLeftovers(root, name);

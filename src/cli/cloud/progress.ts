@@ -1,4 +1,5 @@
-import { readSnapshot } from "../../local/cloud-state.js";
+import { CloudError } from "../../errors.js";
+import { type CloudInfo, daemonAlive, readSnapshot } from "../../local/cloud-state.js";
 import { type ServiceView, serviceViews } from "../../local/status.js";
 import type { Io } from "../io.js";
 import { formatStatus } from "./render-status.js";
@@ -27,6 +28,12 @@ function facts(view: ServiceView): Map<string, string> {
  * Follows a service through the daemon's snapshot, printing each change with the time since
  * `started`, until `done` says so. Returns the last view.
  */
+export interface WatchLimits {
+  /** The daemon whose snapshot is followed: its death ends the wait with an error. */
+  readonly daemon: CloudInfo;
+  readonly timeoutMs: number;
+}
+
 export async function watchService(
   io: Io,
   root: string,
@@ -34,8 +41,10 @@ export async function watchService(
   serviceId: number,
   started: number,
   done: (view: ServiceView | undefined) => boolean,
+  limits: WatchLimits,
 ): Promise<ServiceView | undefined> {
   const seen = new Map<string, string>();
+  const deadline = Date.now() + limits.timeoutMs;
   for (;;) {
     const snapshot = readSnapshot(root, name);
     const view = snapshot ? serviceViews(snapshot).find((v) => v.id === serviceId) : undefined;
@@ -47,6 +56,22 @@ export async function watchService(
       }
     }
     if (done(view)) return view;
+    if (!daemonAlive(limits.daemon)) {
+      throw new CloudError(
+        "follow the service",
+        `local cloud ${name}`,
+        undefined,
+        `its daemon (pid ${limits.daemon.pid}) stopped; see onekube logs ${name}, then onekube down ${name}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new CloudError(
+        "follow the service",
+        `local cloud ${name}`,
+        undefined,
+        `gave up waiting after ${Math.round(limits.timeoutMs / 1000)} s; onekube status ${name} shows where it stands`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -58,6 +83,7 @@ export async function watchDeploy(
   name: string,
   serviceId: number,
   started: number,
+  limits: WatchLimits,
 ): Promise<boolean> {
   const view = await watchService(
     io,
@@ -66,6 +92,7 @@ export async function watchDeploy(
     serviceId,
     started,
     (v) => v !== undefined && (v.state === "RUNNING" || FAILED.test(v.state)),
+    limits,
   );
   if (!view) return false;
   io.out(`\n${formatStatus(view)}`);

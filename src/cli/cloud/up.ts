@@ -5,11 +5,18 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { CloudError, ConfigError, UsageError } from "../../errors.js";
 import { OneFlowClient } from "../../flow/client.js";
-import { alive, daemonLog, readCloudInfo, rootOf, writeCloudInfo } from "../../local/cloud-state.js";
+import {
+  alive,
+  daemonAlive,
+  daemonLog,
+  readCloudInfo,
+  rootOf,
+  writeCloudInfo,
+} from "../../local/cloud-state.js";
 import { checkServiceKey, serviceDir } from "../../local/names.js";
 import { assertLocalCloud } from "../../local/preflight.js";
 import { catalogue, PARAM_NAMES, type ParamName } from "../../params/catalogue.js";
-import { intToIpv4, ipv4ToInt } from "../../params/ipv4.js";
+import { intToIpv4, ipv4ToInt, parseCidr } from "../../params/ipv4.js";
 import { collectRawParams } from "../../params/sources.js";
 import { ROLES, type Role } from "../../params/types.js";
 import { parseParams } from "../../params/validate.js";
@@ -68,7 +75,9 @@ async function startDaemon(root: string, name: string, opts: UpOptions): Promise
   if (opts.agent) args.push("--agent", opts.agent);
   const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", out, out] });
   child.unref();
-  const pid = child.pid ?? -1;
+  const pid = child.pid;
+  if (pid === undefined)
+    throw new CloudError("start the local cloud", logFile, undefined, "the daemon could not be started");
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const info = readCloudInfo(root, name);
@@ -99,6 +108,14 @@ export function registerUp(program: Command, io: Io): void {
       const name = checkServiceKey(opts.name);
       const root = rootOf(io.env);
       const sizes = roleSizes(opts.roleSize);
+      // Every option is checked here, before anything is created (the daemon checks them again).
+      parseIntOption("--disk-mb", opts.diskMb, 16, 1 << 22);
+      parseIntOption("--cooldown", opts.cooldown, 0, 86400);
+      parseIntOption("--timeout", opts.timeout, 1, 1440);
+      if (opts.cidr !== undefined) {
+        const cidr = parseCidr(opts.cidr);
+        if (!cidr.ok) throw new UsageError(`--cidr ${JSON.stringify(opts.cidr)}: ${cidr.reason}`);
+      }
       const raw = await collectRawParams({ contextFile: opts.context, env: io.env, sets: opts.set ?? [] });
       // Check every parameter now, before anything is created; the endpoint may still be unknown.
       const early = parseParams({ ONEAPP_VNF_LB0_IP: "198.51.100.100", ...raw });
@@ -107,7 +124,7 @@ export function registerUp(program: Command, io: Io): void {
       const existing = readCloudInfo(root, name);
       if (existing) {
         throw new UsageError(
-          alive(existing.pid)
+          daemonAlive(existing)
             ? `local cloud ${name} is already up (onekube status ${name}; onekube down ${name})`
             : `local cloud ${name} left state behind (daemon pid ${existing.pid} is gone): run onekube down ${name} first`,
         );
@@ -133,7 +150,12 @@ export function registerUp(program: Command, io: Io): void {
         })),
       });
       writeCloudInfo(root, { ...info, serviceId: Number(service.DOCUMENT.ID) });
-      const ok = await watchDeploy(io, root, name, Number(service.DOCUMENT.ID), started);
+      // Each role may take --timeout minutes (the engine fails it then); allow all four, and a margin.
+      const timeoutMs = (4 * parseIntOption("--timeout", opts.timeout, 1, 1440) + 1) * 60_000;
+      const ok = await watchDeploy(io, root, name, Number(service.DOCUMENT.ID), started, {
+        daemon: info,
+        timeoutMs,
+      });
       if (!ok)
         throw new CloudError(
           "deploy",
