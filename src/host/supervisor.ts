@@ -33,14 +33,18 @@ export class Supervisor {
     const proc = spawn(file, args, { stdio: ["ignore", "inherit", "inherit"] });
     child.process = proc;
     this.log(`[supervisor] started ${name} (pid ${proc.pid})`);
-    proc.on("error", (error) => this.log(`[supervisor] ${name}: ${error.message}`));
-    proc.on("exit", (code, signal) => {
-      if (child.stopping) return;
+    let ended = false;
+    // A program that cannot start (ENOENT) reports `error` and no `exit`: both count as an end.
+    const onEnd = (why: string) => {
+      if (ended || child.stopping) return;
+      ended = true;
       child.restarts++;
       const delay = Math.min(1000 * child.restarts, 10_000);
-      this.log(`[supervisor] ${name} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
+      this.log(`[supervisor] ${name} ${why}; restarting in ${delay} ms`);
       child.timer = setTimeout(() => this.#spawn(name, child), delay);
-    });
+    };
+    proc.on("error", (error) => onEnd(`failed: ${error.message}`));
+    proc.on("exit", (code, signal) => onEnd(`exited (${signal ?? `code ${code}`})`));
   }
 
   pid(name: string): number | undefined {

@@ -54,62 +54,74 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     ...(options.cidr ? { cidr: options.cidr } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
   });
-  const gateway = driver.network.gateway;
-  const onegateUrl = `http://${gateway}:${ONEGATE_PORT}`;
-  const tokenPassword = newTokenPassword();
-  // The VM templates of the four roles, as template ids 0..3 of the service template.
-  const templates = ROLES.map((role) => {
-    const t = vmTemplate(role) as unknown as { DISK: { SIZE?: string }[] } & Record<string, Json>;
+  // A start that fails half-way removes what it made: the servers, the VMs, the network.
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    const gateway = driver.network.gateway;
+    const onegateUrl = `http://${gateway}:${ONEGATE_PORT}`;
+    const tokenPassword = newTokenPassword();
+    // The VM templates of the four roles, as template ids 0..3 of the service template.
+    const templates = ROLES.map((role) => {
+      const t = vmTemplate(role) as unknown as { DISK: { SIZE?: string }[] } & Record<string, Json>;
+      return {
+        ...t,
+        DISK: t.DISK.map((d) => (d.SIZE ? { ...d, SIZE: String(options.diskMb) } : d)),
+      } as unknown as Record<string, Json>;
+    });
+    const engine = new FlowEngine({
+      driver,
+      onegateEndpoint: onegateUrl,
+      token: (vm) => makeToken(tokenPassword, vm.id, vm.stime),
+      vmTemplate: (id) => templates[id],
+      defaultCooldown: options.cooldown,
+      deployTimeoutMs: options.deployTimeoutMs,
+      log: options.log,
+    });
+    const gate = await serveOneGate(
+      createOneGateApp(new EngineGateBackend(engine, new Map([[0, tokenPassword]])), { log: options.log }),
+      {
+        host: gateway,
+        port: ONEGATE_PORT,
+      },
+    );
+    opened.push(gate);
+    const password = randomBytes(18).toString("base64url");
+    const flow = await serveOneFlow(
+      createOneFlowApp(engine, { authenticate: singleUser("oneadmin", password), log: options.log }),
+    );
+    opened.push(flow);
+    const template = engine.createTemplate(
+      serviceTemplate({ name: options.name, cooldown: options.cooldown }),
+    );
+    const info: CloudInfo = {
+      name: options.name,
+      pid: process.pid,
+      pidStart: processStart(process.pid),
+      startedAt: Date.now(),
+      network: { cidr: `${driver.network.cidr.address}/${driver.network.cidr.prefix}`, gateway },
+      onegateUrl: gate.url,
+      oneflow: { url: flow.url, user: "oneadmin", password },
+      templateId: Number(template.DOCUMENT.ID),
+    };
+    const persist = () => writeSnapshot(options.root, options.name, engine.snapshot());
+    engine.onChange(persist);
+    persist();
+    writeCloudInfo(options.root, info);
+    options.log(
+      `[cloud] ${options.name}: network ${info.network.cidr}, OneGate ${gate.url}, OneFlow ${flow.url}`,
+    );
     return {
-      ...t,
-      DISK: t.DISK.map((d) => (d.SIZE ? { ...d, SIZE: String(options.diskMb) } : d)),
-    } as unknown as Record<string, Json>;
-  });
-  const engine = new FlowEngine({
-    driver,
-    onegateEndpoint: onegateUrl,
-    token: (vm) => makeToken(tokenPassword, vm.id, vm.stime),
-    vmTemplate: (id) => templates[id],
-    defaultCooldown: options.cooldown,
-    deployTimeoutMs: options.deployTimeoutMs,
-    log: options.log,
-  });
-  const gate = await serveOneGate(
-    createOneGateApp(new EngineGateBackend(engine, new Map([[0, tokenPassword]])), { log: options.log }),
-    {
-      host: gateway,
-      port: ONEGATE_PORT,
-    },
-  );
-  const password = randomBytes(18).toString("base64url");
-  const flow = await serveOneFlow(
-    createOneFlowApp(engine, { authenticate: singleUser("oneadmin", password), log: options.log }),
-  );
-  const template = engine.createTemplate(serviceTemplate({ name: options.name, cooldown: options.cooldown }));
-  const info: CloudInfo = {
-    name: options.name,
-    pid: process.pid,
-    pidStart: processStart(process.pid),
-    startedAt: Date.now(),
-    network: { cidr: `${driver.network.cidr.address}/${driver.network.cidr.prefix}`, gateway },
-    onegateUrl: gate.url,
-    oneflow: { url: flow.url, user: "oneadmin", password },
-    templateId: Number(template.DOCUMENT.ID),
-  };
-  const persist = () => writeSnapshot(options.root, options.name, engine.snapshot());
-  engine.onChange(persist);
-  persist();
-  writeCloudInfo(options.root, info);
-  options.log(
-    `[cloud] ${options.name}: network ${info.network.cidr}, OneGate ${gate.url}, OneFlow ${flow.url}`,
-  );
-  return {
-    info,
-    engine,
-    async stop() {
-      engine.close();
-      await Promise.allSettled([gate.close(), flow.close()]);
-      await driver.close();
-    },
-  };
+      info,
+      engine,
+      async stop() {
+        engine.close();
+        await Promise.allSettled([gate.close(), flow.close()]);
+        await driver.close();
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled(opened.map((o) => o.close()));
+    await driver.close().catch(() => {});
+    throw error;
+  }
 }

@@ -120,7 +120,14 @@ export class NetnsDriver implements VmDriver {
       void built.agentExited.then((exit) => {
         if (vm.stopping) return;
         const report: VmExit = { id, ...exit, logTail: logTail(join(vmDir(root, service, id), "agent.log")) };
-        for (const listener of this.#listeners) listener(report);
+        for (const listener of this.#listeners) {
+          // A failing listener must not become an unhandled rejection that ends the daemon.
+          try {
+            listener(report);
+          } catch (error) {
+            process.stderr.write(`[driver] exit listener failed: ${String(error)}\n`);
+          }
+        }
       });
       return built.handle;
     } catch (error) {

@@ -51,3 +51,14 @@ export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
   const rb = cidrRange(b);
   return ra.first <= rb.last && rb.first <= ra.last;
 }
+
+/** The network an address lies in, e.g. 10.0.0.17/24 → 10.0.0.0/24. */
+export function networkOf(address: string, prefix: number): Ipv4Cidr {
+  return { address: ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`).toString(), prefix };
+}
+
+/** `255.255.255.0` → 24; undefined for anything that is not a contiguous IPv4 mask. */
+export function maskToPrefix(mask: string): number | undefined {
+  if (!isIpv4(mask)) return undefined;
+  return ipaddr.IPv4.parse(mask).prefixLengthFromSubnetMask() ?? undefined;
+}

@@ -1,9 +1,8 @@
+import { networkOf } from "../params/ipv4.js";
 import type { KubeObject, Role, ServiceConfig } from "../params/types.js";
 import { VERSIONS } from "../versions.js";
 import { renderCanal } from "./canal.js";
 import type { RenderedFile } from "./files.js";
-import { renderHaproxy } from "./haproxy.js";
-import { renderKeepalived } from "./keepalived.js";
 import {
   type JoinMaterial,
   type KubeadmCluster,
@@ -15,9 +14,10 @@ import { renderLonghornStorageClasses, withLonghornDefaultClass } from "./longho
 import { renderMetalLb } from "./metallb.js";
 import { nodeName } from "./names.js";
 import { renderFstab } from "./storage.js";
+import { type LbMode, NOTIFY_SCRIPT_TEXT, vnfFiles } from "./vnf.js";
 import { toYamlStream } from "./yaml.js";
 
-export type LbMode = "lvs" | "haproxy";
+export type { LbMode } from "./vnf.js";
 
 /** Everything besides the parameters that decides what a VM of a role writes. */
 export interface RoleInputs {
@@ -45,19 +45,25 @@ export function kubeadmCluster(config: ServiceConfig): KubeadmCluster {
   };
 }
 
-function vnfFiles(config: ServiceConfig, inputs: RoleInputs): RenderedFile[] {
-  const backends = inputs.masters.map((address) => ({ address, port: config.apiPort }));
-  const keepalived = renderKeepalived({
-    interface: inputs.interface,
-    vip: { address: config.endpoint.address, prefix: inputs.prefix },
-    virtualRouterId: inputs.virtualRouterId,
-    selfAddress: inputs.selfAddress,
-    peers: inputs.vnfs.filter((a) => a !== inputs.selfAddress),
-    loadBalancer:
-      inputs.lbMode === "lvs" ? { mode: "lvs", port: config.endpoint.port, backends } : { mode: "haproxy" },
-  });
-  if (inputs.lbMode === "lvs") return [keepalived];
-  return [keepalived, renderHaproxy({ vip: config.endpoint.address, port: config.endpoint.port, backends })];
+/** What a VNF writes (the same renderer the vnf agent uses), at paths named for each program. */
+function vnfRoleFiles(config: ServiceConfig, inputs: RoleInputs): RenderedFile[] {
+  const files = vnfFiles(
+    {
+      config,
+      address: inputs.selfAddress,
+      interface: inputs.interface,
+      prefix: inputs.prefix,
+      network: networkOf(inputs.selfAddress, inputs.prefix),
+      virtualRouterId: inputs.virtualRouterId,
+      mode: inputs.lbMode,
+    },
+    { vnfs: inputs.vnfs, masters: inputs.masters },
+  );
+  return [
+    { path: "keepalived/keepalived.conf", content: files.keepalived },
+    { path: "keepalived/vrrp-notify.sh", content: NOTIFY_SCRIPT_TEXT, mode: 0o755 },
+    ...(files.haproxy === undefined ? [] : [{ path: "haproxy/haproxy.cfg", content: files.haproxy }]),
+  ];
 }
 
 export interface AddonManifests {
@@ -92,7 +98,7 @@ export function addonFiles(config: ServiceConfig, manifests: AddonManifests = {}
 
 /** Every file a VM of `role` would write, as data. */
 export function renderRole(role: Role, config: ServiceConfig, inputs: RoleInputs): RenderedFile[] {
-  if (role === "vnf") return vnfFiles(config, inputs);
+  if (role === "vnf") return vnfRoleFiles(config, inputs);
   const cluster = kubeadmCluster(config);
   const node: KubeadmNode = {
     name: nodeName(inputs.selfAddress),

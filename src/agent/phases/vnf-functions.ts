@@ -1,13 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { hostExec } from "../../host/exec.js";
+import { writeIfChanged } from "../../host/files.js";
 import { isIpv4 } from "../../params/ipv4.js";
 import { renderDns } from "../../render/vnf-dns.js";
 import { renderNat4 } from "../../render/vnf-nat4.js";
 import { renderRouter4 } from "../../render/vnf-router4.js";
 import type { Phase } from "../runner.js";
 import { type AgentContext, need } from "../state.js";
-import { writeIfChanged } from "../vnf/converge.js";
 import { checkUnboundConfig, unboundCommand } from "../vnf/dns.js";
 import { applyNat4, applyRouter4, removeNat4 } from "../vnf/functions.js";
 import { VNF_DIR } from "../vnf/paths.js";

@@ -1,71 +1,20 @@
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostExec } from "../../host/exec.js";
+import { writeIfChanged } from "../../host/files.js";
 import type { Supervisor } from "../../host/supervisor.js";
-import type { Ipv4Cidr, ServiceConfig } from "../../params/types.js";
-import { renderHaproxy } from "../../render/haproxy.js";
-import { renderKeepalived } from "../../render/keepalived.js";
-import type { Peers } from "./discover.js";
 import {
   HAPROXY_CFG,
-  HAPROXY_SOCKET,
   KEEPALIVED_CONF,
   NOTIFY_SCRIPT,
   NOTIFY_SCRIPT_TEXT,
   RUN_DIR,
+  type VnfSetup,
   VRRP_STATE_FILE,
-} from "./paths.js";
+  vnfFiles,
+} from "../../render/vnf.js";
+import type { Peers } from "./discover.js";
 
-export type LbMode = "lvs" | "haproxy";
-
-export interface VnfSetup {
-  readonly config: ServiceConfig;
-  readonly address: string;
-  readonly interface: string;
-  readonly prefix: number;
-  /** The VM's own network (address/prefix with host bits cleared). */
-  readonly network: Ipv4Cidr;
-  readonly virtualRouterId: number;
-  readonly mode: LbMode;
-}
-
-/**
- * Writes a file only when its content or mode differs; true when it wrote. With `check`, the new
- * content is judged by the real tool first (on a temporary file beside it), so a configuration
- * the tool refuses never replaces the one in use.
- */
-export async function writeIfChanged(
-  path: string,
-  content: string,
-  mode = 0o644,
-  check?: (candidate: string) => Promise<void>,
-): Promise<boolean> {
-  if (existsSync(path) && readFileSync(path, "utf8") === content) {
-    if ((statSync(path).mode & 0o777) === mode) return false;
-    chmodSync(path, mode);
-    return true;
-  }
-  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
-  const candidate = `${path}.${process.pid}.new`;
-  writeFileSync(candidate, content, { mode });
-  try {
-    await check?.(candidate);
-  } catch (error) {
-    rmSync(candidate, { force: true });
-    throw error;
-  }
-  renameSync(candidate, path);
-  return true;
-}
+export type { LbMode, VnfSetup } from "../../render/vnf.js";
 
 // The real tools judge each new configuration (keepalived: -e also checks the interfaces exist).
 const keepalivedAccepts = async (file: string) => {
@@ -74,32 +23,6 @@ const keepalivedAccepts = async (file: string) => {
 const haproxyAccepts = async (file: string) => {
   await hostExec.run("haproxy", ["-c", "-f", file], { operation: "check haproxy.cfg" });
 };
-
-/** The files of the vnf role for the current peers; pure but for reading nothing. */
-export function vnfFiles(setup: VnfSetup, peers: Peers) {
-  const { config } = setup;
-  const backends = peers.masters.map((address) => ({ address, port: config.apiPort }));
-  const keepalived = renderKeepalived({
-    interface: setup.interface,
-    vip: { address: config.endpoint.address, prefix: setup.prefix },
-    virtualRouterId: setup.virtualRouterId,
-    selfAddress: setup.address,
-    peers: peers.vnfs,
-    loadBalancer:
-      setup.mode === "lvs" ? { mode: "lvs", port: config.endpoint.port, backends } : { mode: "haproxy" },
-    notifyScript: NOTIFY_SCRIPT,
-  });
-  const haproxy =
-    setup.mode === "haproxy"
-      ? renderHaproxy({
-          vip: config.endpoint.address,
-          port: config.endpoint.port,
-          backends,
-          statsSocket: HAPROXY_SOCKET,
-        })
-      : undefined;
-  return { keepalived: keepalived.content, haproxy: haproxy?.content };
-}
 
 export const KEEPALIVED_ARGV = [
   "keepalived",

@@ -1,17 +1,13 @@
 import type { OneGateClient } from "../../onegate/client.js";
+import type { VnfPeers } from "../../render/vnf.js";
 
-export interface Peers {
-  /** The vnf role's VM addresses (this VM's included), sorted. */
-  readonly vnfs: readonly string[];
-  /** The master role's VM addresses, sorted: the load balancer's backends. */
-  readonly masters: readonly string[];
-}
+export type { VnfPeers as Peers } from "../../render/vnf.js";
 
 /**
  * Reads the service's vnf and master VMs from OneGate: GET /service lists the nodes, and each
  * node's address comes from GET /vms/:id (the service view carries no IPs).
  */
-export async function discoverPeers(onegate: OneGateClient): Promise<Peers> {
+export async function discoverPeers(onegate: OneGateClient): Promise<VnfPeers> {
   const service = await onegate.service();
   const addresses = async (role: string) => {
     const nodes = service.roles.find((r) => r.name === role)?.nodes ?? [];

@@ -1,32 +1,26 @@
 import { existsSync } from "node:fs";
 import { onPath } from "../../host/path.js";
-import { cidrContains, cidrToString, intToIpv4, ipv4ToInt } from "../../params/ipv4.js";
+import { cidrContains, cidrToString, maskToPrefix, networkOf } from "../../params/ipv4.js";
 import type { ServiceConfig } from "../../params/types.js";
 import type { LbMode, VnfSetup } from "./converge.js";
 
-/** `255.255.255.0` → 24; undefined for a non-contiguous mask. */
-export function maskToPrefix(mask: string): number | undefined {
-  const bits = mask
-    .split(".")
-    .map((o) => Number(o).toString(2).padStart(8, "0"))
-    .join("");
-  if (bits.length !== 32 || !/^1*0*$/.test(bits)) return undefined;
-  const zero = bits.indexOf("0");
-  return zero === -1 ? 32 : zero;
-}
-
-/** LVS needs the kernel's IP_VS; `auto` falls back to HAProxy without it. */
+/**
+ * `auto` is HAProxy: it works in every topology. LVS (NAT, as keepalived forwards here) answers
+ * only when the masters' replies route back through the VNF, which the reference's one-network
+ * service does not give (its LVS-DR needed the VIP on every master); so LVS is an explicit
+ * choice, and it needs the kernel's IP_VS.
+ */
 export function chooseLbMode(
   wanted: "auto" | "lvs" | "haproxy",
   ipvs = existsSync("/proc/net/ip_vs"),
 ): LbMode {
-  if (wanted === "haproxy") return "haproxy";
-  if (wanted === "lvs" && !ipvs) {
+  if (wanted !== "lvs") return "haproxy";
+  if (!ipvs) {
     throw new Error(
       'ONEAPP_VNF_LB_BACKEND="lvs": this kernel has no IP_VS (/proc/net/ip_vs is missing); use haproxy or auto',
     );
   }
-  return ipvs ? "lvs" : "haproxy";
+  return "lvs";
 }
 
 /**
@@ -42,9 +36,7 @@ export function vnfSetup(
   const mask = vars.ETH0_MASK ?? "255.255.255.0";
   const prefix = maskToPrefix(mask);
   if (prefix === undefined) throw new Error(`ETH0_MASK=${JSON.stringify(mask)} is not a network mask`);
-  const base = ipv4ToInt(address);
-  const size = 2 ** (32 - prefix);
-  const network = { address: intToIpv4(base - (base % size)), prefix };
+  const network = networkOf(address, prefix);
   const inside = cidrContains(network, config.endpoint.address);
   if (!inside) {
     throw new Error(

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
@@ -90,6 +90,8 @@ export function registerRender(program: Command, io: Io): void {
         const target = join(out, file.path);
         await mkdir(dirname(target), { recursive: true });
         await writeFile(target, file.content, { mode: file.mode ?? 0o644 });
+        // writeFile's mode applies only to a new file; a re-render must not leave secrets readable.
+        await chmod(target, file.mode ?? 0o644);
         io.out(
           `wrote ${target} (${Buffer.byteLength(file.content)} bytes, mode ${(file.mode ?? 0o644).toString(8)})\n`,
         );
