@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { hostExec } from "../../host/exec.js";
 import { writeIfChanged } from "../../host/files.js";
+import { localNics, nicFor } from "../../host/nics.js";
 import { isIpv4 } from "../../params/ipv4.js";
 import { renderDns } from "../../render/vnf-dns.js";
 import { renderNat4 } from "../../render/vnf-nat4.js";
@@ -12,11 +13,12 @@ import { checkUnboundConfig, unboundCommand } from "../vnf/dns.js";
 import { applyNat4, applyRouter4, removeNat4 } from "../vnf/functions.js";
 import { VNF_DIR } from "../vnf/paths.js";
 
-/** The VM's NICs as the context names them (ETH0_IP → eth0, ...). */
+/** The VM's NICs as the context names them (ETH0_* → the interface with ETH0_MAC, ...). */
 function nics(vars: Readonly<Record<string, string>>): string[] {
+  const local = localNics();
   return Object.keys(vars)
     .flatMap((k) => /^ETH(\d+)_IP$/.exec(k)?.[1] ?? [])
-    .map((n) => `eth${n}`)
+    .map((n) => nicFor(vars, Number(n), local))
     .sort();
 }
 

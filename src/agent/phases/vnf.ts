@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { execa } from "execa";
+import { localNics } from "../../host/nics.js";
 import { attribute } from "../../onegate/client-values.js";
 import type { Phase } from "../runner.js";
 import { type AgentContext, need } from "../state.js";
@@ -21,6 +22,7 @@ export const vnfPlan: Phase<AgentContext> = {
       ctx.vm.vars,
       need(ctx.address, "the address"),
       need(ctx.serviceId, "the service"),
+      localNics(),
     );
     ctx.log(
       `[vnf-plan] load balancer: ${ctx.vnf.mode} (ONEAPP_VNF_LB_BACKEND=${ctx.vnf.config.vnf.lbBackend}, IP_VS ${existsSync("/proc/net/ip_vs") ? "present" : "absent"})`,

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { nicFor } from "../../host/nics.js";
 import { onPath } from "../../host/path.js";
 import { cidrContains, cidrToString, maskToPrefix, networkOf } from "../../params/ipv4.js";
 import type { ServiceConfig } from "../../params/types.js";
@@ -32,6 +33,7 @@ export function vnfSetup(
   vars: Readonly<Record<string, string>>,
   address: string,
   serviceId: number,
+  nics: readonly { name: string; mac: string }[] = [],
 ): VnfSetup {
   const mask = vars.ETH0_MASK ?? "255.255.255.0";
   const prefix = maskToPrefix(mask);
@@ -58,7 +60,7 @@ export function vnfSetup(
   return {
     config,
     address,
-    interface: "eth0",
+    interface: nicFor(vars, 0, nics),
     prefix,
     network,
     // Derived from the service, so that clusters sharing a network do not collide (OneKE does the same).

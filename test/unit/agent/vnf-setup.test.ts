@@ -44,6 +44,19 @@ describe("vnf planning", () => {
     );
   });
 
+  test("the service NIC is the interface whose MAC the context names ETH0_MAC", () => {
+    const nics = [
+      { name: "lo", mac: "00:00:00:00:00:00" },
+      { name: "ens3", mac: "02:00:0a:00:00:0a" },
+    ];
+    const vars = { ETH0_MASK: "255.255.255.0", ETH0_MAC: "02:00:0A:00:00:0A" };
+    assert.equal(vnfSetup(config({}), vars, "10.0.0.10", 1, nics).interface, "ens3");
+    assert.equal(
+      vnfSetup(config({}), { ETH0_MASK: "255.255.255.0" }, "10.0.0.10", 1, nics).interface,
+      "eth0",
+    );
+  });
+
   test("a valid plan: VRID from the service id, the VM's network, HAProxy by default", () => {
     const setup = vnfSetup(config({}), { ETH0_MASK: "255.255.255.0" }, "10.0.0.10", 300);
     assert.equal(setup.virtualRouterId, (300 % 255) + 1);
