@@ -62,7 +62,10 @@ export async function send(credentials: Credentials, options: RetryOptions, call
     }
     const text = await response.text();
     if (response.ok) return text;
-    if (response.status < 500 || last) throw new CloudError(call.operation, where, response.status, text);
+    // Only a server or proxy that is down or overloaded may answer differently later; OneGate's
+    // own 500s (`attribute not found`, a template it cannot parse) say the same every time.
+    const transient = response.status === 502 || response.status === 503 || response.status === 504;
+    if (!transient || last) throw new CloudError(call.operation, where, response.status, text);
     await sleep((options.retryDelayMs ?? 500) * 2 ** attempt);
   }
 }

@@ -26,14 +26,16 @@ export interface OneGateServer {
 /** A GET body is a handful of form fields; anything bigger is not OneGate's business. */
 const MAX_GET_BODY = 64 * 1024;
 
-async function readGetBody(incoming: IncomingMessage): Promise<string> {
+/** The body of a GET, or undefined when it is larger than OneGate would ever need. */
+async function readGetBody(incoming: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of incoming as AsyncIterable<Buffer>) {
     size += chunk.length;
+    // The rest is drained, not kept, so that the answer (413) still reaches the client.
     if (size <= MAX_GET_BODY) chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return size > MAX_GET_BODY ? undefined : Buffer.concat(chunks).toString("utf8");
 }
 
 export async function serveOneGate(app: OneGateApp, options: ServeOptions = {}): Promise<OneGateServer> {
@@ -42,9 +44,15 @@ export async function serveOneGate(app: OneGateApp, options: ServeOptions = {}):
     // Keep the process's own Request/Response: the embedded cloud runs other code beside this.
     overrideGlobalObjects: false,
     fetch: async (request, env) => {
-      const bindings: OneGateBindings =
-        request.method === "GET" ? { getBody: await readGetBody((env as HttpBindings).incoming) } : {};
-      return app.fetch(request, bindings);
+      if (request.method !== "GET") return app.fetch(request, {} satisfies OneGateBindings);
+      const getBody = await readGetBody((env as HttpBindings).incoming);
+      if (getBody === undefined) {
+        return new Response("Request body too large", {
+          status: 413,
+          headers: { "Content-Type": "application/json;charset=utf-8" },
+        });
+      }
+      return app.fetch(request, { getBody } satisfies OneGateBindings);
     },
   }) as Server;
 

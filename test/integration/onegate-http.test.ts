@@ -132,3 +132,34 @@ describe("OneGate over HTTP", () => {
     assert.equal(await refused(port), true);
   });
 });
+
+test("a GET body larger than OneGate needs is refused with 413, not read to the end", async () => {
+  const { serveOneGate: serve } = await import("../../src/onegate/serve.js");
+  const { createOneGateApp: create } = await import("../../src/onegate/server.js");
+  const { MemoryBackend: Backend } = await import("../../src/onegate/memory-backend.js");
+  const { request } = await import("node:http");
+  const server = await serve(create(new Backend(), { log: () => {} }));
+  try {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${server.url}/service`,
+        {
+          method: "GET",
+          headers: {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Length": String(200 * 1024),
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.end("x".repeat(200 * 1024));
+    });
+    assert.equal(status, 413);
+  } finally {
+    await server.close();
+  }
+});

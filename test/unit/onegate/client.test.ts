@@ -148,7 +148,7 @@ describe("OneGateClient", () => {
     assert.equal(calls, 1);
   });
 
-  test("5xx answers and connection failures are retried with a growing pause, then reported", async () => {
+  test("connection failures and 502/503/504 are retried with a growing pause; OneGate's own 500 is not", async () => {
     const w = world();
     const pauses: number[] = [];
     let calls = 0;
@@ -165,14 +165,20 @@ describe("OneGateClient", () => {
     });
     assert.equal((await client.vm()).id, 10);
     assert.deepEqual(pauses, [100, 200]);
-    // GIVEN an erase OneGate answers 500 WHEN the retries run out THEN the last answer is reported
+    // GIVEN an erase OneGate answers 500 THEN it is reported at once: it would say the same again
     calls = 10;
     const erase = clientFor(w, 10, { fetch: flaky, retries: 2, ...noSleep });
     await assert.rejects(
       erase.erase("NOPE"),
       (e: unknown) => e instanceof CloudError && e.status === 500 && e.body === "attribute not found",
     );
-    assert.equal(calls, 13);
+    assert.equal(calls, 11);
+    // GIVEN a proxy in front answering 503 twice THEN the third try gets through
+    let proxied = 0;
+    const busy: typeof fetch = async (input, init) =>
+      ++proxied <= 2 ? new Response("busy", { status: 503 }) : w.app.fetch(new Request(input, init));
+    assert.equal((await clientFor(w, 10, { fetch: busy, retries: 3, ...noSleep }).vm()).id, 10);
+    assert.equal(proxied, 3);
     // GIVEN nothing listening THEN a CloudError without status, keeping the cause
     const down = clientFor(w, 10, {
       fetch: async () => Promise.reject(new TypeError("ECONNREFUSED")),
