@@ -4,6 +4,7 @@ import { registerDisk } from "./cloud/disk.js";
 import { registerDown, registerExec, registerLogs, registerScale, registerStatus } from "./cloud/ops.js";
 import { registerUp } from "./cloud/up.js";
 import { registerAgent } from "./commands/agent.js";
+import { registerImages } from "./commands/images.js";
 import { registerParams } from "./commands/params.js";
 import { registerRender } from "./commands/render.js";
 import { registerTemplate } from "./commands/template.js";
@@ -31,6 +32,7 @@ export function buildProgram(io: Io): Command {
   registerLogs(program, io);
   registerExec(program, io);
   registerDisk(program, io);
+  registerImages(program, io);
   registerAgent(program, io);
   registerDaemon(program, io);
   for (const command of program.commands) command.exitOverride();
