@@ -5,8 +5,8 @@
  * as the `getBody` binding.
  */
 import type { IncomingMessage, Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createAdaptorServer, type HttpBindings } from "@hono/node-server";
+import { listen } from "../host/http-server.js";
 import type { OneGateBindings } from "./params.js";
 import type { OneGateApp } from "./server.js";
 
@@ -56,22 +56,5 @@ export async function serveOneGate(app: OneGateApp, options: ServeOptions = {}):
     },
   }) as Server;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive connections would hold close() open until they time out.
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, host, options.port ?? 0);
 }
