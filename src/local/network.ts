@@ -6,7 +6,7 @@
  */
 import { HostError } from "../errors.js";
 import type { Exec } from "../host/exec.js";
-import { cidrToString, intToIpv4, ipv4ToInt } from "../params/ipv4.js";
+import { cidrToString, intToIpv4, ipv4ToInt, maskOf } from "../params/ipv4.js";
 import type { Ipv4Cidr } from "../params/types.js";
 import type { Ledger } from "./ledger.js";
 import { bridgeName, macForIp, nftTableName } from "./names.js";
@@ -32,10 +32,6 @@ export function hostAddress(net: ServiceNetwork, offset: number): string {
     throw new RangeError(`offset ${offset} is outside ${cidrToString(net.cidr)}`);
   }
   return intToIpv4(ipv4ToInt(net.cidr.address) + offset);
-}
-
-export function maskOf(prefix: number): string {
-  return intToIpv4(2 ** 32 - 2 ** (32 - prefix));
 }
 
 /** Our table: VMs reach each other (bridged) and the gateway address, nothing beyond. */

@@ -57,6 +57,11 @@ export function networkOf(address: string, prefix: number): Ipv4Cidr {
   return { address: ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`).toString(), prefix };
 }
 
+/** 24 → `255.255.255.0`. */
+export function maskOf(prefix: number): string {
+  return ipaddr.IPv4.subnetMaskFromPrefixLength(prefix).toString();
+}
+
 /** `255.255.255.0` → 24; undefined for anything that is not a contiguous IPv4 mask. */
 export function maskToPrefix(mask: string): number | undefined {
   if (!isIpv4(mask)) return undefined;

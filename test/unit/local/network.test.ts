@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { hostAddress, maskOf, nftRuleset, type ServiceNetwork } from "../../../src/local/network.js";
+import { hostAddress, nftRuleset, type ServiceNetwork } from "../../../src/local/network.js";
+import { maskOf } from "../../../src/params/ipv4.js";
 
 const NET: ServiceNetwork = {
   name: "service",
