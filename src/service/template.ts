@@ -13,6 +13,18 @@ export function userInput(name: ParamName): string {
   return `${mandatory}|${spec.input.type}|${description}|${options}|${spec.default ?? ""}`;
 }
 
+/**
+ * Values for the user inputs of one scope, as an instantiation must give them: OneFlow wants a
+ * value for every declared input, so the catalogue's default stands for "not given".
+ */
+export function userInputValues(
+  raw: Readonly<Record<string, string | undefined>>,
+  scope: "service" | "vnf" | "storage",
+): Record<string, string> {
+  const names = PARAM_NAMES.filter((n) => catalogue[n].scope === scope);
+  return Object.fromEntries(names.map((n) => [n, raw[n] ?? catalogue[n].default ?? ""]));
+}
+
 function inputsFor(scope: "service" | "vnf" | "storage"): Record<string, string> {
   const names = PARAM_NAMES.filter((n) => catalogue[n].scope === scope);
   return Object.fromEntries(names.map((n) => [n, userInput(n)]));

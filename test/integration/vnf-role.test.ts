@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { OneFlowClient } from "../../src/flow/client.js";
 import { readCloudInfo, readSnapshot } from "../../src/local/cloud-state.js";
 import { serviceViews } from "../../src/local/status.js";
-import { catalogue, PARAM_NAMES } from "../../src/params/catalogue.js";
+import { userInputValues } from "../../src/service/template.js";
 import { onekube } from "../helpers/cli.js";
 import {
   clientLoop,
@@ -172,19 +172,12 @@ describe("vnf role: bad input fails the VM, clearly, with nothing half-configure
     // `onekube up` refuses it before deploying anything; a OneFlow user gets a failed VM instead.
     const info = readCloudInfo(root, NAME);
     assert.ok(info);
-    const values = (scope: string, extra: Record<string, string>) =>
-      Object.fromEntries(
-        PARAM_NAMES.filter((n) => catalogue[n].scope === scope).map((n) => [
-          n,
-          extra[n] ?? catalogue[n].default ?? "",
-        ]),
-      );
     const vip = endpoint().replace(/\.2$/, ".3");
     const doc = await new OneFlowClient(info.oneflow).instantiate(info.templateId, {
-      user_inputs_values: values("service", { ONEAPP_VNF_LB0_IP: vip }),
+      user_inputs_values: userInputValues({ ONEAPP_VNF_LB0_IP: vip }, "service"),
       roles: [
-        { name: "vnf", user_inputs_values: values("vnf", { ONEAPP_VNF_LB_REFRESH_RATE: "0" }) },
-        { name: "storage", user_inputs_values: values("storage", {}) },
+        { name: "vnf", user_inputs_values: userInputValues({ ONEAPP_VNF_LB_REFRESH_RATE: "0" }, "vnf") },
+        { name: "storage", user_inputs_values: userInputValues({}, "storage") },
       ],
     });
     const id = Number(doc.DOCUMENT.ID);

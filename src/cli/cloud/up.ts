@@ -15,12 +15,12 @@ import {
 } from "../../local/cloud-state.js";
 import { checkServiceKey, serviceDir } from "../../local/names.js";
 import { assertLocalCloud } from "../../local/preflight.js";
-import { catalogue, PARAM_NAMES, type ParamName } from "../../params/catalogue.js";
 import { intToIpv4, ipv4ToInt, parseCidr } from "../../params/ipv4.js";
 import { collectRawParams } from "../../params/sources.js";
 import { ROLES, type Role } from "../../params/types.js";
 import { parseParams } from "../../params/validate.js";
 import { ROLE_SPECS } from "../../service/roles.js";
+import { userInputValues } from "../../service/template.js";
 import { addConfigOptions, type ConfigOptions } from "../commands/validate.js";
 import type { Io } from "../io.js";
 import { collect, parseIntOption, parseRole } from "../options.js";
@@ -47,12 +47,6 @@ function roleSizes(values: readonly string[]): Partial<Record<Role, number>> {
     sizes[r] = parseIntOption(`--role-size ${r}`, count, ROLE_SPECS[r].minVms, ROLE_SPECS[r].maxVms);
   }
   return sizes;
-}
-
-/** OneFlow wants a value for every declared input; the catalogue's default stands for "not given". */
-function inputValues(raw: Readonly<Record<string, string>>, scope: "service" | "vnf" | "storage") {
-  const names = PARAM_NAMES.filter((n) => catalogue[n].scope === scope);
-  return Object.fromEntries(names.map((n: ParamName) => [n, raw[n] ?? catalogue[n].default ?? ""]));
 }
 
 async function startDaemon(root: string, name: string, opts: UpOptions): Promise<number> {
@@ -142,11 +136,13 @@ export function registerUp(program: Command, io: Io): void {
       io.out(`onekube: network ${info.network.cidr}, endpoint ${endpoint}, OneGate ${info.onegateUrl}\n`);
       const client = new OneFlowClient(info.oneflow);
       const service = await client.instantiate(info.templateId, {
-        user_inputs_values: inputValues(values, "service"),
+        user_inputs_values: userInputValues(values, "service"),
         roles: ROLES.map((role) => ({
           name: role,
           ...(sizes[role] === undefined ? {} : { cardinality: sizes[role] }),
-          ...(role === "vnf" || role === "storage" ? { user_inputs_values: inputValues(values, role) } : {}),
+          ...(role === "vnf" || role === "storage"
+            ? { user_inputs_values: userInputValues(values, role) }
+            : {}),
         })),
       });
       writeCloudInfo(root, { ...info, serviceId: Number(service.DOCUMENT.ID) });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { catalogue, PARAM_NAMES } from "../../../src/params/catalogue.js";
-import { serviceTemplate, userInput, vmTemplates } from "../../../src/service/template.js";
+import { serviceTemplate, userInput, userInputValues, vmTemplates } from "../../../src/service/template.js";
 
 describe("OneFlow service template", () => {
   const t = serviceTemplate();
@@ -45,6 +45,15 @@ describe("OneFlow service template", () => {
       userInput("ONEAPP_K8S_PORT"),
       "O|number|Kubernetes API port on which nodes communicate| |6443",
     );
+  });
+
+  test("instantiation values: one per declared input of the scope, defaults where nothing was given", () => {
+    const service = userInputValues({ ONEAPP_VNF_LB0_IP: "10.0.0.2", ONEAPP_STORAGE_LABEL: "X" }, "service");
+    assert.deepEqual(Object.keys(service).sort(), Object.keys(t.user_inputs).sort());
+    assert.equal(service.ONEAPP_VNF_LB0_IP, "10.0.0.2");
+    assert.equal(service.ONEAPP_K8S_PORT, "6443");
+    assert.equal(service.ONEAPP_K8S_LOADBALANCER_RANGE, "");
+    assert.equal(userInputValues({ ONEAPP_STORAGE_LABEL: "X" }, "storage").ONEAPP_STORAGE_LABEL, "X");
   });
 
   test("VM templates have the reference's minimum sizes and the storage disk", () => {
