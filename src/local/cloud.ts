@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { FlowEngine } from "../flow/engine.js";
-import type { Json } from "../flow/model.js";
 import { serveOneFlow } from "../flow/serve.js";
 import { createOneFlowApp, singleUser } from "../flow/server.js";
 import { serveOneGate } from "../onegate/serve.js";
@@ -61,13 +60,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     const onegateUrl = `http://${gateway}:${ONEGATE_PORT}`;
     const tokenPassword = newTokenPassword();
     // The VM templates of the four roles, as template ids 0..3 of the service template.
-    const templates = ROLES.map((role) => {
-      const t = vmTemplate(role) as unknown as { DISK: { SIZE?: string }[] } & Record<string, Json>;
-      return {
-        ...t,
-        DISK: t.DISK.map((d) => (d.SIZE ? { ...d, SIZE: String(options.diskMb) } : d)),
-      } as unknown as Record<string, Json>;
-    });
+    const templates = ROLES.map((role) => vmTemplate(role, { extraDiskMb: options.diskMb }));
     const engine = new FlowEngine({
       driver,
       onegateEndpoint: onegateUrl,

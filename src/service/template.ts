@@ -67,8 +67,10 @@ export function serviceTemplate(options: ServiceTemplateOptions = {}) {
 }
 
 /** The VM template of one role, as OpenNebula's template attributes. */
-export function vmTemplate(role: Role, imageName = "onekube") {
+export function vmTemplate(role: Role, options: { imageName?: string; extraDiskMb?: number } = {}) {
   const spec = ROLE_SPECS[role];
+  const imageName = options.imageName ?? "onekube";
+  const extraDiskMb = spec.extraDiskMb === undefined ? undefined : (options.extraDiskMb ?? spec.extraDiskMb);
   return {
     NAME: `onekube-${role}`,
     CPU: String(spec.vcpu),
@@ -77,7 +79,7 @@ export function vmTemplate(role: Role, imageName = "onekube") {
     DISK: [
       { IMAGE: imageName },
       // Volatile and unformatted: the storage agent creates the filesystem itself.
-      ...(spec.extraDiskMb ? [{ TYPE: "fs", FORMAT: "raw", SIZE: String(spec.extraDiskMb) }] : []),
+      ...(extraDiskMb ? [{ TYPE: "fs", FORMAT: "raw", SIZE: String(extraDiskMb) }] : []),
     ],
     GRAPHICS: { LISTEN: "0.0.0.0", TYPE: "VNC" },
     CONTEXT: {
@@ -91,8 +93,10 @@ export function vmTemplate(role: Role, imageName = "onekube") {
   };
 }
 
-export function vmTemplates(imageName?: string): Record<Role, ReturnType<typeof vmTemplate>> {
-  return Object.fromEntries(ROLES.map((r) => [r, vmTemplate(r, imageName)])) as Record<
+export function vmTemplates(
+  options: { imageName?: string; extraDiskMb?: number } = {},
+): Record<Role, ReturnType<typeof vmTemplate>> {
+  return Object.fromEntries(ROLES.map((r) => [r, vmTemplate(r, options)])) as Record<
     Role,
     ReturnType<typeof vmTemplate>
   >;

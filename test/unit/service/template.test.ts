@@ -69,5 +69,9 @@ describe("OneFlow service template", () => {
     assert.equal(vms.storage.DISK.length, 2);
     assert.equal(vms.worker.DISK.length, 1);
     for (const vm of Object.values(vms)) assert.equal(vm.CONTEXT.TOKEN, "YES");
+    // The storage disk size may be chosen (the local cloud's sparse disks); other roles get none.
+    const small = vmTemplates({ extraDiskMb: 1024 });
+    assert.deepEqual(small.storage.DISK[1], { TYPE: "fs", FORMAT: "raw", SIZE: "1024" });
+    assert.equal(small.worker.DISK.length, 1);
   });
 });
