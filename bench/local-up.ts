@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { ONEKUBE } from "../test/helpers/cli.js";
+import { median } from "./stats.js";
 
 /**
  * Time from `onekube up` to RUNNING for the default service (2 vnf, 3 master, 2 worker,
@@ -26,7 +27,6 @@ export async function benchLocalUp(runs: number): Promise<void> {
     await execa("node", [ONEKUBE, "down", "bench"], { env, reject: false });
     await rm(root, { recursive: true, force: true });
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(`local cloud, default service (10 VMs), minimal agent, ${runs} runs`);
   console.log(

@@ -14,8 +14,7 @@ import {
   stopKeepalived,
   waitFor,
 } from "../test/helpers/vnf.js";
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+import { median } from "./stats.js";
 
 /**
  * The vnf role on the local cloud (real keepalived + HAProxy): endpoint failover time and the

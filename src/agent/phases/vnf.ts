@@ -7,7 +7,7 @@ import { type AgentContext, need } from "../state.js";
 import { converge } from "../vnf/converge.js";
 import { discoverPeers } from "../vnf/discover.js";
 import { VRRP_STATE_FILE } from "../vnf/paths.js";
-import { vnfSetup } from "../vnf/setup.js";
+import { hasIpvs, vnfSetup } from "../vnf/setup.js";
 
 const isVnf = (ctx: AgentContext) => ctx.role === "vnf";
 
@@ -25,7 +25,7 @@ export const vnfPlan: Phase<AgentContext> = {
       localNics(),
     );
     ctx.log(
-      `[vnf-plan] load balancer: ${ctx.vnf.mode} (ONEAPP_VNF_LB_BACKEND=${ctx.vnf.config.vnf.lbBackend}, IP_VS ${existsSync("/proc/net/ip_vs") ? "present" : "absent"})`,
+      `[vnf-plan] load balancer: ${ctx.vnf.mode} (ONEAPP_VNF_LB_BACKEND=${ctx.vnf.config.vnf.lbBackend}, IP_VS ${hasIpvs() ? "present" : "absent"})`,
     );
     if (ctx.self && attribute(ctx.self, "ONEKUBE_VNF_LB") === ctx.vnf.mode) return "unchanged";
     await ctx.onegate.update({ ONEKUBE_VNF_LB: ctx.vnf.mode });

@@ -5,16 +5,16 @@ import { cidrContains, cidrToString, maskToPrefix, networkOf } from "../../param
 import type { ServiceConfig } from "../../params/types.js";
 import type { LbMode, VnfSetup } from "./converge.js";
 
+/** Whether the kernel offers IP_VS (LVS) in this network namespace. */
+export const hasIpvs = () => existsSync("/proc/net/ip_vs");
+
 /**
  * `auto` is HAProxy: it works in every topology. LVS (NAT, as keepalived forwards here) answers
  * only when the masters' replies route back through the VNF, which the reference's one-network
  * service does not give (its LVS-DR needed the VIP on every master); so LVS is an explicit
  * choice, and it needs the kernel's IP_VS.
  */
-export function chooseLbMode(
-  wanted: "auto" | "lvs" | "haproxy",
-  ipvs = existsSync("/proc/net/ip_vs"),
-): LbMode {
+export function chooseLbMode(wanted: "auto" | "lvs" | "haproxy", ipvs = hasIpvs()): LbMode {
   if (wanted !== "lvs") return "haproxy";
   if (!ipvs) {
     throw new Error(

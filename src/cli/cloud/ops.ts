@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import { CloudError, UsageError } from "../../errors.js";
 import { cleanupService, isClean, listLeftovers } from "../../local/cleanup.js";
 import { daemonAlive, daemonLog, readSnapshot, rootOf } from "../../local/cloud-state.js";
+import { vmDir } from "../../local/names.js";
 import { type ServiceView, serviceViews } from "../../local/status.js";
 import { execInVm } from "../../local/vm-exec.js";
 import { type Io, printJson } from "../io.js";
@@ -160,7 +162,7 @@ export function registerLogs(program: Command, io: Io): void {
       let file = daemonLog(cloud.root, name);
       if (which !== undefined) {
         const vm = findVm(cloud, which);
-        file = `${cloud.root}/services/${name}/vms/${vm.id}/agent.log`;
+        file = join(vmDir(cloud.root, name, vm.id), "agent.log");
         if (!existsSync(file)) {
           const error = serviceView(cloud)
             ?.roles.flatMap((r) => r.vms)
