@@ -5,18 +5,12 @@
  * may load every file under test/ as a test file.
  */
 import { NetnsDriver } from "../../src/local/netns-driver.js";
+import { workerSpec } from "../helpers/local-vm.js";
 
 const [root, service] = process.argv.slice(2);
 if (process.env.ONEKUBE_CREATOR_FIXTURE === "1" && root && service) {
   const driver = await NetnsDriver.open({ root, service, agent: ["sleep", "600"] });
-  const spec = (id: number) => ({
-    id,
-    name: `worker_${id}_(service_0)`,
-    role: "worker",
-    serviceId: 0,
-    context: {},
-    token: `token-${id}`,
-  });
+  const spec = (id: number) => workerSpec(id);
   await driver.create({ ...spec(1), disk: { sizeMb: 16 } });
   process.stdout.write("created 1\n");
   const second = driver.create(spec(2));

@@ -12,12 +12,13 @@ import { after, before, describe, test } from "node:test";
 import { execa } from "execa";
 import { hostExec } from "../../src/host/exec.js";
 import { cleanupService, isClean, listLeftovers } from "../../src/local/cleanup.js";
-import type { VmExit, VmHandle, VmSpec } from "../../src/local/driver.js";
+import type { VmExit, VmHandle } from "../../src/local/driver.js";
 import { namespaceName, vethName, vmDir } from "../../src/local/names.js";
 import { NetnsDriver } from "../../src/local/netns-driver.js";
 import { assertLocalCloud, onPath } from "../../src/local/preflight.js";
 import { chooseSubnet, hostPrefixes } from "../../src/local/subnet.js";
 import { parseContext } from "../../src/params/context.js";
+import { workerSpec } from "../helpers/local-vm.js";
 
 /** Service keys unique to this run (1 letter + the pid in base 36), so a crashed run never collides. */
 const key = (letter: string) => `${letter}${(process.pid % 36 ** 3).toString(36)}`;
@@ -34,15 +35,7 @@ const EMPTY = {
 let root: string;
 const timings: string[] = [];
 
-const spec = (id: number, extra: Partial<VmSpec> = {}): VmSpec => ({
-  id,
-  name: `worker_${id}_(service_0)`,
-  role: "worker",
-  serviceId: 0,
-  context: {},
-  token: `token-${id}`,
-  ...extra,
-});
+const spec = workerSpec;
 
 /** Opens a service whose agents sleep (or crash, for the role "crash"). */
 function openService(service: string) {

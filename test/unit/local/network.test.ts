@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { hostAddress, nftRuleset, type ServiceNetwork } from "../../../src/local/network.js";
+import { hostAddress, nftRuleset } from "../../../src/local/network.js";
 import { maskOf } from "../../../src/params/ipv4.js";
+import { TEST_NETWORK } from "../../helpers/local-vm.js";
 
-const NET: ServiceNetwork = {
-  name: "service",
-  cidr: { address: "172.16.100.0", prefix: 24 },
-  bridge: "okb-1",
-  gateway: "172.16.100.1",
-  mask: "255.255.255.0",
-  nftTable: "onekube_1",
-};
+const NET = TEST_NETWORK;
 
 describe("service network", () => {
   test("addresses and masks", () => {

@@ -2,17 +2,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ConfigError } from "../../../src/errors.js";
 import type { VmSpec } from "../../../src/local/driver.js";
-import type { ServiceNetwork } from "../../../src/local/network.js";
 import { storageDevice, vmContextVars, vmHostname } from "../../../src/local/vm-context.js";
+import { TEST_NETWORK } from "../../helpers/local-vm.js";
 
-const NET: ServiceNetwork = {
-  name: "service",
-  cidr: { address: "172.16.100.0", prefix: 24 },
-  bridge: "okb-1",
-  gateway: "172.16.100.1",
-  mask: "255.255.255.0",
-  nftTable: "onekube_1",
-};
+const NET = TEST_NETWORK;
 const NIC = { ip: "172.16.100.12", mac: "02:00:ac:10:64:0c", network: "service", name: "_NIC0" };
 const spec = (context: Record<string, string>): VmSpec => ({
   id: 7,
