@@ -38,7 +38,9 @@ export function renderLonghornStorageClasses(): KubeObject[] {
  * `longhorn-system/longhorn-storageclass` whenever the class lacks its last-applied annotation
  * or differs from that ConfigMap, so a class applied by us alone would be replaced by
  * upstream's (other parameters). Putting our class into that ConfigMap makes the manager
- * create ours. Returns a patched copy of the upstream objects; throws if the ConfigMap is gone.
+ * create ours; we still apply the class itself too (k8s/addons.ts), for clusters where the
+ * manager does not run. Returns a patched copy of the upstream objects; throws if the
+ * ConfigMap is gone.
  */
 export function withLonghornDefaultClass(objects: readonly KubeObject[]): KubeObject[] {
   const copy = structuredClone(objects) as KubeObject[];

@@ -1,7 +1,7 @@
+import { type AddonManifests, addonObjects } from "../k8s/addons.js";
 import { networkOf } from "../params/ipv4.js";
-import type { KubeObject, Role, ServiceConfig } from "../params/types.js";
+import type { Role, ServiceConfig } from "../params/types.js";
 import { VERSIONS } from "../versions.js";
-import { renderCanal } from "./canal.js";
 import type { RenderedFile } from "./files.js";
 import {
   type JoinMaterial,
@@ -10,13 +10,12 @@ import {
   renderKubeadmInit,
   renderKubeadmJoin,
 } from "./kubeadm.js";
-import { renderLonghornStorageClasses, withLonghornDefaultClass } from "./longhorn.js";
-import { renderMetalLb } from "./metallb.js";
 import { nodeName } from "./names.js";
 import { renderFstab } from "./storage.js";
 import { type LbMode, NOTIFY_SCRIPT_TEXT, vnfFiles } from "./vnf.js";
 import { toYamlStream } from "./yaml.js";
 
+export type { AddonManifests } from "../k8s/addons.js";
 export type { LbMode } from "./vnf.js";
 
 /** Everything besides the parameters that decides what a VM of a role writes. */
@@ -66,34 +65,12 @@ function vnfRoleFiles(config: ServiceConfig, inputs: RoleInputs): RenderedFile[]
   ];
 }
 
-export interface AddonManifests {
-  readonly canal?: readonly KubeObject[];
-  readonly longhorn?: readonly KubeObject[];
-}
-
-/** The add-on manifests the first master applies. */
+/** The add-on manifests the first master applies, one file per add-on in apply order. */
 export function addonFiles(config: ServiceConfig, manifests: AddonManifests = {}): RenderedFile[] {
-  const files: RenderedFile[] = [];
-  if (manifests.canal) {
-    files.push({
-      path: "addons/canal.yaml",
-      content: toYamlStream(renderCanal(manifests.canal, config.podsNetwork)),
-    });
-  }
-  let classes = renderLonghornStorageClasses();
-  if (manifests.longhorn) {
-    // Longhorn's manager owns the `longhorn` class (it recreates it from its ConfigMap), so ours
-    // goes into that ConfigMap; only `longhorn-retain` is applied on its own.
-    files.push({
-      path: "addons/longhorn.yaml",
-      content: toYamlStream(withLonghornDefaultClass(manifests.longhorn)),
-    });
-    classes = classes.filter((c) => c.metadata.name !== "longhorn");
-  }
-  files.push({ path: "addons/longhorn-storageclasses.yaml", content: toYamlStream(classes) });
-  if (config.loadBalancer)
-    files.push({ path: "addons/metallb.yaml", content: toYamlStream(renderMetalLb(config.loadBalancer)) });
-  return files;
+  return addonObjects(config, manifests).map((addon) => ({
+    path: `addons/${addon.name}.yaml`,
+    content: toYamlStream(addon.objects),
+  }));
 }
 
 /** Every file a VM of `role` would write, as data. */

@@ -175,7 +175,7 @@ describe("onekube CLI", () => {
 });
 
 describe("onekube render with the pinned upstream manifests", () => {
-  test("master writes Canal on the pod network and Longhorn holding our default class", async () => {
+  test("master writes Canal on the pod network, Longhorn holding our default class, and MetalLB", async () => {
     const out = join(dir, "addons");
     const r = await onekube([
       "render",
@@ -195,14 +195,17 @@ describe("onekube render with the pinned upstream manifests", () => {
     const canal = await readFile(join(out, "addons/canal.yaml"), "utf8");
     assert.match(canal, /"Network": "10\.50\.0\.0\/16"/);
     assert.match(canal, /name: CALICO_IPV4POOL_CIDR\n\s+value: 10\.50\.0\.0\/16/);
-    const classes = parseAllDocuments(
-      await readFile(join(out, "addons/longhorn-storageclasses.yaml"), "utf8"),
-    ).map((d) => d.toJS() as { metadata: { name: string } });
-    assert.deepEqual(
-      classes.map((c) => c.metadata.name),
-      ["longhorn-retain"],
+    const longhorn = parseAllDocuments(await readFile(join(out, "addons/longhorn.yaml"), "utf8")).map(
+      (d) => d.toJS() as { kind: string; metadata: { name: string }; data?: Record<string, string> },
     );
-    assert.match(await readFile(join(out, "addons/longhorn.yaml"), "utf8"), /staleReplicaTimeout: "2880"/);
+    assert.deepEqual(
+      longhorn.filter((o) => o.kind === "StorageClass").map((c) => c.metadata.name),
+      ["longhorn", "longhorn-retain"],
+    );
+    const classMap = longhorn.find((o) => o.metadata.name === "longhorn-storageclass");
+    assert.match(classMap?.data?.["storageclass.yaml"] ?? "", /staleReplicaTimeout: "2880"/);
+    const metallb = await readFile(join(out, "addons/metallb.yaml"), "utf8");
+    assert.match(metallb, /name: ipaddresspools\.metallb\.io/);
   });
 
   test("vnf writes a keepalived.conf forwarding the endpoint to every master", async () => {

@@ -1,8 +1,9 @@
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { loadManifest } from "../../render/canal.js";
+import { ADDON_NAMES } from "../../k8s/addons.js";
+import { loadAddonManifests } from "../../k8s/manifests.js";
 import { type LbMode, renderRole } from "../../render/role.js";
 import { ADDON_MANIFESTS } from "../../versions.js";
 import type { Io } from "../io.js";
@@ -62,12 +63,7 @@ export function registerRender(program: Command, io: Io): void {
         );
       const { config } = await loadConfig(opts, io, role);
       const dir = role === "master" ? opts.manifests : undefined;
-      const manifests = dir
-        ? {
-            canal: loadManifest(await readFile(join(dir, ADDON_MANIFESTS.canal.file), "utf8")),
-            longhorn: loadManifest(await readFile(join(dir, ADDON_MANIFESTS.longhorn.file), "utf8")),
-          }
-        : undefined;
+      const manifests = dir ? await loadAddonManifests(dir) : undefined;
       const placeholders = !opts.token || !opts.caHash || !opts.certificateKey;
       const files = renderRole(role, config, {
         selfAddress: self,
@@ -98,7 +94,7 @@ export function registerRender(program: Command, io: Io): void {
       }
       if (role === "master" && !manifests)
         io.err(
-          `note: addons/canal.yaml and addons/longhorn.yaml not written; pass --manifests DIR holding ${ADDON_MANIFESTS.canal.file} and ${ADDON_MANIFESTS.longhorn.file}\n`,
+          `note: addons/canal.yaml not written and Longhorn's and MetalLB's upstream objects left out; pass --manifests DIR holding ${ADDON_NAMES.map((n) => ADDON_MANIFESTS[n].file).join(", ")}\n`,
         );
       if (role !== "vnf" && placeholders)
         io.err(
