@@ -11,7 +11,8 @@ import { median } from "./stats.js";
  */
 export async function benchLocalUp(runs: number): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), "onekube-bench-"));
-  const env = { ONEKUBE_ROOT: root };
+  // The cloud alone: VMs without Kubernetes (bench/control-plane.ts measures a real one).
+  const env = { ONEKUBE_ROOT: root, ONEKUBE_NODE_RUNTIME: "none" };
   const up: number[] = [];
   const down: number[] = [];
   try {

@@ -23,7 +23,8 @@ import { median } from "./stats.js";
  */
 export async function benchVnf(failovers: number): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), "onekube-bench-vnf-"));
-  const env = { ONEKUBE_ROOT: root };
+  // Stand-in masters: no Kubernetes in the VMs.
+  const env = { ONEKUBE_ROOT: root, ONEKUBE_NODE_RUNTIME: "none" };
   const name = "bvnf";
   const servers: ReturnType<typeof standInServer>[] = [];
   try {

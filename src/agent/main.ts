@@ -1,8 +1,10 @@
 import { Supervisor } from "../host/supervisor.js";
+import { nodePlatform } from "../node/platform.js";
 import { OneGateClient } from "../onegate/client.js";
 import { encodeValue } from "../onegate/values.js";
 import { findContextDir, readVmContext } from "./context.js";
 import { FAILURE_KEYS } from "./failure-keys.js";
+import { k8sLoop } from "./k8s/loop.js";
 import { PHASES } from "./roles.js";
 import { PhaseError, runPhases } from "./runner.js";
 import type { AgentContext } from "./state.js";
@@ -27,7 +29,13 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const vm = readVmContext(findContextDir(options.contextDir, options.env), options.env);
   const onegate = OneGateClient.fromEnvironment(vm.onegateEnv);
   const supervisor = new Supervisor(options.log);
-  const ctx: AgentContext = { vm, onegate, log: options.log, supervisor };
+  const ctx: AgentContext = {
+    vm,
+    onegate,
+    log: options.log,
+    supervisor,
+    platform: nodePlatform(options.env),
+  };
   // Handlers first: a stop that comes during the phases must not leave the programs they started.
   const stop = new AbortController();
   const onSignal = () => {
@@ -57,6 +65,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     if (ctx.role === "vnf") await vnfLoop(ctx, stop.signal);
+    else if (ctx.k8s) await k8sLoop(ctx, stop.signal);
     else await new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve()));
   } finally {
     clearInterval(keepAlive);

@@ -1,4 +1,11 @@
 import { identify } from "./phases/identify.js";
+import { addonsPhase } from "./phases/k8s-addons.js";
+import { nodeHealth } from "./phases/k8s-health.js";
+import { kubeadmInitPhase } from "./phases/k8s-init.js";
+import { kubeadmJoinPhase } from "./phases/k8s-join.js";
+import { podNetwork } from "./phases/k8s-network.js";
+import { nodeRuntime } from "./phases/k8s-node.js";
+import { k8sPlan } from "./phases/k8s-plan.js";
 import { publishFacts } from "./phases/publish-facts.js";
 import { reportReady } from "./phases/report-ready.js";
 import { validateParams } from "./phases/validate-params.js";
@@ -20,5 +27,12 @@ export const PHASES: readonly Phase<AgentContext>[] = [
   vnfWaitVrrp,
   vnfFunctions,
   publishFacts,
+  nodeRuntime,
+  k8sPlan,
+  kubeadmInitPhase,
+  kubeadmJoinPhase,
+  podNetwork,
+  addonsPhase,
+  nodeHealth,
   reportReady,
 ];

@@ -1,4 +1,5 @@
 import type { Supervisor } from "../host/supervisor.js";
+import type { HostFacts, NodePlatform } from "../node/platform.js";
 import type { OneGateClient } from "../onegate/client.js";
 import type { OneGateVm } from "../onegate/client-values.js";
 import type { Role, ServiceConfig } from "../params/types.js";
@@ -18,6 +19,11 @@ export interface AgentContext {
   address?: string;
   config?: ServiceConfig;
   vnf?: VnfSetup;
+  /** What the machine says about itself (local cloud quirks; nothing on a real VM). */
+  platform?: NodePlatform;
+  facts?: HostFacts;
+  /** How this node enters the cluster, decided once by the k8s-plan phase. */
+  k8s?: { readonly mode: "init" | "join"; readonly controlPlane: boolean };
 }
 
 export function need<T>(value: T | undefined, what: string): T {

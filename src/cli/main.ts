@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerDaemon } from "./cloud/daemon.js";
 import { registerDisk } from "./cloud/disk.js";
+import { registerKubeconfig } from "./cloud/kubeconfig.js";
 import { registerDown, registerExec, registerLogs, registerScale, registerStatus } from "./cloud/ops.js";
 import { registerUp } from "./cloud/up.js";
 import { registerAgent } from "./commands/agent.js";
@@ -31,6 +32,7 @@ export function buildProgram(io: Io): Command {
   registerDown(program, io);
   registerLogs(program, io);
   registerExec(program, io);
+  registerKubeconfig(program, io);
   registerDisk(program, io);
   registerImages(program, io);
   registerAgent(program, io);

@@ -1,7 +1,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+
+export interface SuperviseOptions {
+  /** Append the program's output here instead of the agent's own (chatty programs: kubelet). */
+  readonly logFile?: string;
+  /** Written with the program's pid at each start, so a later agent can end one left behind. */
+  readonly pidFile?: string;
+}
 
 interface Child {
   readonly argv: readonly string[];
+  readonly options: SuperviseOptions;
   process?: ChildProcess;
   stopping: boolean;
   restarts: number;
@@ -19,18 +29,28 @@ export class Supervisor {
   constructor(private readonly log: (line: string) => void) {}
 
   /** Starts `name` unless it already runs with the same argv. */
-  start(name: string, argv: readonly string[]): void {
+  start(name: string, argv: readonly string[], options: SuperviseOptions = {}): void {
     const current = this.#children.get(name);
     if (current && !current.stopping && current.argv.join("\0") === argv.join("\0")) return;
     if (current) this.stop(name);
-    const child: Child = { argv, stopping: false, restarts: 0 };
+    const child: Child = { argv, options, stopping: false, restarts: 0 };
     this.#children.set(name, child);
     this.#spawn(name, child);
   }
 
   #spawn(name: string, child: Child): void {
     const [file = "", ...args] = child.argv;
-    const proc = spawn(file, args, { stdio: ["ignore", "inherit", "inherit"] });
+    let out: number | "inherit" = "inherit";
+    if (child.options.logFile) {
+      mkdirSync(dirname(child.options.logFile), { recursive: true });
+      out = openSync(child.options.logFile, "a", 0o600);
+    }
+    const proc = spawn(file, args, { stdio: ["ignore", out, out] });
+    if (typeof out === "number") closeSync(out);
+    if (child.options.pidFile && proc.pid !== undefined) {
+      mkdirSync(dirname(child.options.pidFile), { recursive: true });
+      writeFileSync(child.options.pidFile, `${proc.pid}\n`);
+    }
     child.process = proc;
     this.log(`[supervisor] started ${name} (pid ${proc.pid})`);
     let ended = false;

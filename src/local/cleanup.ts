@@ -22,6 +22,7 @@ import {
 } from "./names.js";
 import { removeServiceNetwork } from "./network.js";
 import { findProcesses, killProcesses, type ProcessSeeds, processStart } from "./processes.js";
+import { removeCgroupRoot, serviceCgroupRoots } from "./vm-cgroups.js";
 import { loopDevicesUnder } from "./vm-disk.js";
 import { removeLinkAndNamespace } from "./vm-net.js";
 import { detachLoopsUnder } from "./vm-teardown.js";
@@ -34,6 +35,7 @@ export interface Leftovers {
   readonly mounts: readonly string[];
   readonly processes: readonly number[];
   readonly paths: readonly string[];
+  readonly cgroups: readonly string[];
 }
 
 export const isClean = (l: Leftovers) => Object.values(l).every((v: readonly unknown[]) => v.length === 0);
@@ -88,6 +90,7 @@ export async function listLeftovers(
     mounts: mountPoints,
     processes: await findProcesses(exec, seeds),
     paths: existsSync(dir) ? [dir] : [],
+    cgroups: serviceCgroupRoots(namespacePattern(service)),
   };
 }
 
@@ -109,6 +112,7 @@ export async function cleanupService(
     () => undefined,
     (error: unknown) => error,
   );
+  for (const cgroup of serviceCgroupRoots(namespacePattern(service))) await removeCgroupRoot(cgroup);
   await detachLoopsUnder(exec, dir);
   const nsNames = new Set([...namespaces, ...entries.flatMap((e) => (e.kind === "netns" ? [e.name] : []))]);
   const linkNames = new Set([...links, ...entries.flatMap((e) => (e.kind === "link" ? [e.name] : []))]);

@@ -21,6 +21,7 @@ import { processStart } from "./processes.js";
 import { type BuiltVm, buildVm } from "./vm-create.js";
 import { growDisk } from "./vm-disk.js";
 import { execInVm } from "./vm-exec.js";
+import { localVmImage, type VmImage } from "./vm-image.js";
 import { teardownVm } from "./vm-teardown.js";
 
 /** `node <repo>/bin/onekube.js agent`, from dist/src/local/ three levels up to the repository. */
@@ -47,6 +48,8 @@ export interface NetnsDriverOptions {
   /** How long a VM's processes may take to end after SIGTERM before SIGKILL (default 3000 ms). */
   readonly stopGraceMs?: number;
   readonly exec?: Exec;
+  /** The binaries and platform variables every VM gets (default: the build cache's, see vm-image.ts). */
+  readonly image?: VmImage;
 }
 
 interface LocalVm extends BuiltVm {
@@ -111,6 +114,7 @@ export class NetnsDriver implements VmDriver {
         ...(this.options.dns === undefined ? {} : { dns: this.options.dns }),
       },
       agent: agent ?? DEFAULT_AGENT,
+      image: this.options.image ?? localVmImage(),
     });
     this.#building.set(id, building);
     try {

@@ -1,6 +1,7 @@
 import { FAILURE_KEYS } from "../agent/failure-keys.js";
 import type { FlowSnapshot } from "../flow/state.js";
 import { isFailure, roleStateName, serviceStateName, VmState } from "../flow/states.js";
+import { ADDONS_KEY, type AddonStatus, decodeAddons } from "../k8s/addon-status.js";
 import { decodeValue } from "../onegate/values.js";
 
 export interface VmView {
@@ -15,6 +16,8 @@ export interface VmView {
   readonly readyAt: number | undefined;
   /** What the role publishes about itself, e.g. a VNF's load balancer and VRRP state. */
   readonly notes: string;
+  /** The add-ons this VM applied (the first master), as it published them. */
+  readonly addons: readonly AddonStatus[];
 }
 
 export interface RoleView {
@@ -87,6 +90,7 @@ export function serviceViews(snapshot: FlowSnapshot): ServiceView[] {
             error: agentError(vm.userTemplate) ?? vm.error,
             createdAt: vm.history[0]?.at,
             readyAt: vm.history.find((h) => h.state === "READY")?.at,
+            addons: decodeAddons(vm.userTemplate[ADDONS_KEY]) ?? [],
             notes: NOTE_KEYS.map((k) => vm.userTemplate[k])
               .filter((v): v is string => typeof v === "string")
               .join(" "),

@@ -6,6 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Exec } from "../host/exec.js";
+import { PLATFORM_ENV } from "../node/platform.js";
 import { type AgentExit, startVmProcess } from "./agent-process.js";
 import type { VmHandle, VmSpec } from "./driver.js";
 import type { Ledger } from "./ledger.js";
@@ -22,6 +23,7 @@ import {
 } from "./vm-context.js";
 import { attachDisk } from "./vm-disk.js";
 import { writeVmRecord } from "./vm-exec.js";
+import { type VmImage, vmCgroupRoot } from "./vm-image.js";
 import { vmInitArgv, vmInitEnv } from "./vm-init.js";
 import { createVmNetwork } from "./vm-net.js";
 
@@ -34,6 +36,7 @@ export interface VmPlace {
   readonly ip: string;
   readonly context: ContextOptions;
   readonly agent: readonly string[];
+  readonly image: VmImage;
 }
 
 export interface BuiltVm {
@@ -59,7 +62,12 @@ export async function buildVm(spec: VmSpec, place: VmPlace): Promise<BuiltVm> {
   const disk = loopDevice && diskPath ? { loopDevice, path: diskPath } : undefined;
   const env = vmInitEnv(
     { vmDir: dir, hostname, contextMount: CONTEXT_MOUNT, ...(disk ? { disk } : {}) },
-    { [VM_MARKER]: vmMarker(service, id) },
+    {
+      ...place.image.env,
+      [PLATFORM_ENV.cgroupRoot]: vmCgroupRoot(namespaceName(service, id)),
+      [VM_MARKER]: vmMarker(service, id),
+    },
+    place.image.path,
   );
   ledger.append({ kind: "init", vm: id });
   const init = await startVmProcess({

@@ -79,13 +79,14 @@ export interface VmInitInput {
   readonly disk?: { readonly loopDevice: string; readonly path: string };
 }
 
-/** The script's environment; the agent keeps none of it but the marker and a plain PATH. */
+/** The script's environment; the agent keeps none of its OKB_ variables: only PATH (the image's directories first) and the image's variables. */
 export function vmInitEnv(
   input: VmInitInput,
   marker: Readonly<Record<string, string>>,
+  path: readonly string[] = [],
 ): Record<string, string> {
   return {
-    PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    PATH: [...path, "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"].join(":"),
     HOME: "/root",
     LANG: "C.UTF-8",
     ...marker,

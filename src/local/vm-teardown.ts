@@ -9,7 +9,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Exec } from "../host/exec.js";
 import { namespaceName, VM_MARKER, vethName, vmDir, vmMarker } from "./names.js";
 import { killProcesses } from "./processes.js";
+import { removeCgroupRoot } from "./vm-cgroups.js";
 import { detachLoop, loopDevicesUnder } from "./vm-disk.js";
+import { vmCgroupRoot } from "./vm-image.js";
 import { removeLinkAndNamespace } from "./vm-net.js";
 
 export interface TeardownOptions {
@@ -42,6 +44,8 @@ export async function teardownVm(
     { namespaces: [ns], groups: options.groups ?? [], markers: [`${VM_MARKER}=${vmMarker(service, id)}`] },
     { graceMs: options.graceMs, operation: `stop VM ${id}` },
   );
+  const left = await removeCgroupRoot(vmCgroupRoot(ns));
+  if (left.length > 0) throw new Error(`stop VM ${id}: cgroups still busy: ${left.join(", ")}`);
   const dir = vmDir(root, service, id);
   await detachLoopsUnder(exec, dir);
   await removeLinkAndNamespace(exec, vethName(service, id), ns);

@@ -19,6 +19,8 @@ export interface KubeadmCluster {
   readonly imageRepository?: string;
   /** Kubelet cgroup driver: `systemd` on real VMs, `cgroupfs` where no systemd runs. */
   readonly cgroupDriver?: "systemd" | "cgroupfs";
+  /** false inside a network namespace, where nf_conntrack_max is read-only to kube-proxy. */
+  readonly conntrackWritable?: boolean;
 }
 
 export interface KubeadmNode {
@@ -80,6 +82,40 @@ function kubeletConfiguration(c: KubeadmCluster) {
   };
 }
 
+/** kube-proxy in nftables mode (iptables is legacy upstream); conntrack left alone where it must be. */
+function kubeProxyConfiguration(c: KubeadmCluster) {
+  return {
+    apiVersion: "kubeproxy.config.k8s.io/v1alpha1",
+    kind: "KubeProxyConfiguration",
+    mode: "nftables",
+    ...(c.conntrackWritable === false ? { conntrack: { maxPerCore: 0 } } : {}),
+  };
+}
+
+/** Per-node kubelet settings the cluster-wide KubeletConfiguration cannot carry. */
+export interface KubeletNodeSettings {
+  /** Where VMs share a cgroup tree: this node's own root. */
+  readonly cgroupRoot?: string;
+  readonly cgroupDriver: "systemd" | "cgroupfs";
+  /** kubelet 1.36 refuses cgroup v1 unless told otherwise. */
+  readonly cgroupV1: boolean;
+}
+
+/**
+ * kubeadm stores the KubeletConfiguration given to `init` in the cluster and reuses it on every
+ * join, so what differs per node comes in as a kubeadm patch, applied on that node only.
+ */
+export function renderKubeletPatch(s: KubeletNodeSettings): RenderedFile {
+  const patch = {
+    apiVersion: "kubelet.config.k8s.io/v1beta1",
+    kind: "KubeletConfiguration",
+    cgroupDriver: s.cgroupDriver,
+    ...(s.cgroupRoot ? { cgroupRoot: s.cgroupRoot } : {}),
+    ...(s.cgroupV1 ? { failCgroupV1: false } : {}),
+  };
+  return { path: "kubeletconfiguration+strategic.yaml", content: toYamlStream([patch]), mode: 0o644 };
+}
+
 /** The first master's `kubeadm init --config` file. */
 export function renderKubeadmInit(
   cluster: KubeadmCluster,
@@ -104,7 +140,12 @@ export function renderKubeadmInit(
   };
   return {
     path: "kubeadm/init.yaml",
-    content: toYamlStream([init, clusterConfiguration(cluster), kubeletConfiguration(cluster)]),
+    content: toYamlStream([
+      init,
+      clusterConfiguration(cluster),
+      kubeletConfiguration(cluster),
+      kubeProxyConfiguration(cluster),
+    ]),
     mode: 0o600,
   };
 }
@@ -130,6 +171,9 @@ export function renderKubeadmJoin(
       },
     },
     nodeRegistration: nodeRegistration(node, kind),
+    // Material that stopped working (an expired token) must fail the join soon, so the node can
+    // retry with fresh material, rather than in kubeadm's default 5 minutes.
+    timeouts: { discovery: "1m30s" },
     ...(kind === "control-plane"
       ? {
           controlPlane: {

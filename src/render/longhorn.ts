@@ -2,8 +2,10 @@ import type { KubeObject } from "../params/types.js";
 import { toYaml } from "./yaml.js";
 
 /**
- * Longhorn's storage classes as the reference documents them: `longhorn` (the cluster's
- * default, volumes deleted with their claim) and `longhorn-retain` (volumes kept).
+ * Longhorn's storage classes exactly as the reference documents them: `longhorn` (volumes
+ * deleted with their claim) and `longhorn-retain` (volumes kept). Neither is annotated as the
+ * cluster's default class: the reference's `kubectl get storageclass` shows no "(default)", and
+ * its example claims name their class.
  */
 
 const PARAMETERS = {
@@ -13,14 +15,11 @@ const PARAMETERS = {
   fromBackup: "",
 } as const;
 
-function storageClass(name: string, reclaimPolicy: "Delete" | "Retain", isDefault: boolean): KubeObject {
+function storageClass(name: string, reclaimPolicy: "Delete" | "Retain"): KubeObject {
   return {
     apiVersion: "storage.k8s.io/v1",
     kind: "StorageClass",
-    metadata: {
-      name,
-      ...(isDefault ? { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } : {}),
-    },
+    metadata: { name },
     provisioner: "driver.longhorn.io",
     allowVolumeExpansion: true,
     reclaimPolicy,
@@ -30,7 +29,7 @@ function storageClass(name: string, reclaimPolicy: "Delete" | "Retain", isDefaul
 }
 
 export function renderLonghornStorageClasses(): KubeObject[] {
-  return [storageClass("longhorn", "Delete", true), storageClass("longhorn-retain", "Retain", false)];
+  return [storageClass("longhorn", "Delete"), storageClass("longhorn-retain", "Retain")];
 }
 
 /**

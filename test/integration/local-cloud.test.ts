@@ -12,7 +12,8 @@ import { ONEKUBE, onekube } from "../helpers/cli.js";
 
 // The local cloud needs root (namespaces, bridges, loop devices): CI runs as root.
 let root: string;
-const env = () => ({ ONEKUBE_ROOT: root });
+// These tests are about the cloud itself: its VMs carry no Kubernetes (the e2e tests do).
+const env = () => ({ ONEKUBE_ROOT: root, ONEKUBE_NODE_RUNTIME: "none" });
 const run = (args: string[]) => onekube(args, env());
 
 async function status(name: string): Promise<ServiceView> {

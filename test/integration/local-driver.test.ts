@@ -31,6 +31,7 @@ const EMPTY = {
   mounts: [],
   processes: [],
   paths: [],
+  cgroups: [],
 };
 let root: string;
 const timings: string[] = [];

@@ -28,7 +28,8 @@ const servers: ReturnType<typeof standInServer>[] = [];
 before(async () => {
   assert.equal(process.getuid?.(), 0, "the vnf tests need root");
   root = await mkdtemp(join(tmpdir(), "onekube-vnf-"));
-  env = { ONEKUBE_ROOT: root };
+  // The masters are stand-ins here (they must not run a real API server on 6443).
+  env = { ONEKUBE_ROOT: root, ONEKUBE_NODE_RUNTIME: "none" };
   const up = await onekube(
     [
       "up",

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostExec } from "../../host/exec.js";
 import { writeIfChanged } from "../../host/files.js";
+import { stopStale } from "../../host/stale.js";
 import type { Supervisor } from "../../host/supervisor.js";
 import {
   HAPROXY_CFG,
@@ -44,21 +45,6 @@ export const HAPROXY_ARGV = ["haproxy", "-W", "-db", "-f", HAPROXY_CFG, "-p", `$
  * Brings keepalived (and HAProxy) to the configuration the current peers call for: writes what
  * changed, starts what does not run, and reloads gracefully what runs with an old configuration.
  */
-/** Ends a program a previous agent left running (its pid file names it), and waits for it. */
-async function stopStale(pidFile: string, program: string): Promise<void> {
-  const pid = Number(existsSync(pidFile) ? readFileSync(pidFile, "utf8").trim() : Number.NaN);
-  const comm = () => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-    } catch {
-      return undefined;
-    }
-  };
-  if (!Number.isInteger(pid) || pid <= 0 || comm() !== program) return;
-  process.kill(pid, "SIGTERM");
-  for (let i = 0; i < 50 && comm() === program; i++) await new Promise((r) => setTimeout(r, 100));
-}
-
 export async function converge(
   setup: VnfSetup,
   peers: Peers,

@@ -1,3 +1,4 @@
+import { describeAddon } from "../../k8s/addon-status.js";
 import type { ServiceView } from "../../local/status.js";
 import { table } from "../io.js";
 
@@ -27,6 +28,11 @@ export function formatStatus(view: ServiceView): string {
     }
   }
   lines.push(table(rows));
+  const addons = view.roles.flatMap((r) => r.vms).find((vm) => vm.addons.length > 0);
+  if (addons) {
+    lines.push("", `ADD-ONS (applied by VM ${addons.id})`);
+    for (const a of addons.addons) lines.push(`  ${describeAddon(a)}`);
+  }
   const failed = view.roles.flatMap((r) => r.vms).filter((vm) => vm.error);
   if (failed.length > 0) {
     lines.push("", "ERRORS");

@@ -44,7 +44,9 @@ function roleSizes(values: readonly string[]): Partial<Record<Role, number>> {
   for (const v of values) {
     const [role = "", count = ""] = v.split("=");
     const r = parseRole(role);
-    sizes[r] = parseIntOption(`--role-size ${r}`, count, ROLE_SPECS[r].minVms, ROLE_SPECS[r].maxVms);
+    // A trial service may leave out workers and storage (a control plane alone); never the vnf or masters.
+    const min = r === "worker" || r === "storage" ? 0 : ROLE_SPECS[r].minVms;
+    sizes[r] = parseIntOption(`--role-size ${r}`, count, min, ROLE_SPECS[r].maxVms);
   }
   return sizes;
 }
@@ -140,6 +142,7 @@ export function registerUp(program: Command, io: Io): void {
         roles: ROLES.map((role) => ({
           name: role,
           ...(sizes[role] === undefined ? {} : { cardinality: sizes[role] }),
+          ...(sizes[role] === 0 ? { min_vms: 0 } : {}),
           ...(role === "vnf" || role === "storage"
             ? { user_inputs_values: userInputValues(values, role) }
             : {}),

@@ -1,0 +1,45 @@
+/**
+ * What a Kubernetes node's agent keeps doing after READY: the bridge pod network's routes
+ * follow the nodes, and the oldest READY master keeps the join material fresh.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { ADMIN_CONF } from "../../node/paths.js";
+import { kubeconfigOf } from "../phases/k8s-network.js";
+import { type AgentContext, need } from "../state.js";
+import { exec } from "./cluster.js";
+import { coreApi, describeApiError, listNodes } from "./kube.js";
+import { isReady, roleVms } from "./peers.js";
+import { refreshMaterial } from "./refresh.js";
+import { syncRoutes } from "./routes.js";
+
+export async function k8sRound(ctx: AgentContext): Promise<void> {
+  const address = need(ctx.address, "the address");
+  if (ctx.platform?.podNetwork === "bridge") {
+    const api = coreApi(kubeconfigOf(ctx));
+    await syncRoutes(
+      exec,
+      address,
+      await listNodes(api),
+      need(ctx.config, "the parameters").podsNetwork,
+      ctx.log,
+    );
+  }
+  if (ctx.role !== "master") return;
+  const masters = await roleVms(ctx.onegate, "master");
+  const leader = masters.find(isReady);
+  if (leader?.id !== need(ctx.self, "this VM").id) return;
+  await refreshMaterial(ctx.onegate, coreApi(ADMIN_CONF), masters, address, ctx.log);
+}
+
+export async function k8sLoop(ctx: AgentContext, stop: AbortSignal): Promise<void> {
+  const every = need(ctx.platform, "the platform").loopSeconds * 1000;
+  while (!stop.aborted) {
+    try {
+      await k8sRound(ctx);
+    } catch (error) {
+      // One bad round (API briefly away during a failover) is not the end: the next one retries.
+      ctx.log(`[k8s-loop] ${describeApiError(error)}`);
+    }
+    await sleep(every, undefined, { signal: stop }).catch(() => {});
+  }
+}

@@ -1,0 +1,40 @@
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { writeIfChanged } from "../../host/files.js";
+import { ADMIN_CONF, CNI_CONF_DIR, KUBELET_CONF } from "../../node/paths.js";
+import { renderBridgeConflist } from "../../render/cni-bridge.js";
+import { exec, nodeOf } from "../k8s/cluster.js";
+import { coreApi, listNodes, readNode } from "../k8s/kube.js";
+import { syncRoutes } from "../k8s/routes.js";
+import type { Phase } from "../runner.js";
+import { type AgentContext, need } from "../state.js";
+
+export const kubeconfigOf = (ctx: AgentContext) => (ctx.role === "master" ? ADMIN_CONF : KUBELET_CONF);
+
+/**
+ * The bridge pod network (where the platform asks for it instead of Canal): the node's pod CIDR,
+ * allocated by the controller manager, goes into the CNI configuration; routes to the peers'.
+ */
+export const podNetwork: Phase<AgentContext> = {
+  name: "pod-network",
+  title: "configure the bridge pod network for this node's pod CIDR, with routes to its peers",
+  shouldRun: (ctx) => ctx.k8s !== undefined && ctx.platform?.podNetwork === "bridge",
+  async run(ctx) {
+    const api = coreApi(kubeconfigOf(ctx));
+    const node = nodeOf(ctx);
+    const deadline = Date.now() + 5 * 60_000;
+    let podCidr: string | undefined;
+    while (!podCidr) {
+      podCidr = (await readNode(api, node.name).catch(() => undefined))?.podCidr;
+      if (podCidr) break;
+      if (Date.now() > deadline) throw new Error(`node ${node.name} got no pod CIDR within 5 min`);
+      await sleep(1000);
+    }
+    const file = renderBridgeConflist(podCidr);
+    let changed = await writeIfChanged(join(CNI_CONF_DIR, file.path), file.content, file.mode);
+    const config = need(ctx.config, "the parameters");
+    changed =
+      (await syncRoutes(exec, node.address, await listNodes(api), config.podsNetwork, ctx.log)) || changed;
+    return changed ? "changed" : "unchanged";
+  },
+};

@@ -1,0 +1,58 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeIfChanged } from "../../host/files.js";
+import { ensureCgroupRoot } from "../../node/cgroups.js";
+import { startKubelet } from "../../node/kubelet.js";
+import { PATCHES_DIR } from "../../node/paths.js";
+import { probeHost } from "../../node/platform.js";
+import { importArchives, startContainerd } from "../../node/runtime.js";
+import { renderKubeletPatch } from "../../render/kubeadm.js";
+import { cgroupDriver, exec, isKubernetesNode } from "../k8s/cluster.js";
+import type { Phase } from "../runner.js";
+import { type AgentContext, need } from "../state.js";
+
+/** Packets between pods and nodes pass through this node: forwarding on (per network namespace). */
+function enableForwarding(): boolean {
+  const file = "/proc/sys/net/ipv4/ip_forward";
+  if (readFileSync(file, "utf8").trim() === "1") return false;
+  writeFileSync(file, "1");
+  return true;
+}
+
+/** containerd, the images a node without a registry needs, and kubelet waiting for kubeadm. */
+export const nodeRuntime: Phase<AgentContext> = {
+  name: "node-runtime",
+  title: "start containerd and kubelet (and import images where no registry is reachable)",
+  shouldRun: isKubernetesNode,
+  async run(ctx) {
+    const platform = need(ctx.platform, "the platform");
+    const facts = probeHost();
+    ctx.facts = facts;
+    ctx.log(
+      `[node-runtime] cgroup ${facts.cgroupV1 ? "v1" : "v2"}, systemd ${facts.systemd}, conntrack writable ${facts.conntrackWritable}, can lower oom_score_adj ${facts.canLowerOomScore}`,
+    );
+    let changed = enableForwarding();
+    if (platform.cgroupRoot) changed = ensureCgroupRoot(platform.cgroupRoot) || changed;
+    const driver = cgroupDriver(platform, facts);
+    const patch = renderKubeletPatch({
+      cgroupDriver: driver,
+      cgroupV1: facts.cgroupV1,
+      ...(platform.cgroupRoot ? { cgroupRoot: platform.cgroupRoot } : {}),
+    });
+    changed = (await writeIfChanged(join(PATCHES_DIR, patch.path), patch.content, patch.mode)) || changed;
+    changed =
+      (await startContainerd({
+        exec,
+        supervisor: ctx.supervisor,
+        log: ctx.log,
+        restrictOomScoreAdj: !facts.canLowerOomScore,
+        systemdCgroup: driver === "systemd",
+      })) || changed;
+    if (platform.imageArchives) {
+      const imported = await importArchives(exec, platform.imageArchives, ctx.log);
+      changed = imported.length > 0 || changed;
+    }
+    changed = (await startKubelet(ctx.supervisor)) || changed;
+    return changed ? "changed" : "unchanged";
+  },
+};

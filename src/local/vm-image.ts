@@ -1,0 +1,51 @@
+/**
+ * What the local cloud's "VM image" holds besides the host's own files: the Kubernetes, runtime
+ * and etcd binaries built into the cache (on PATH), and the variables that tell the agent about
+ * this platform's quirks (node/platform.ts): images come from archives, pods use the bridge
+ * network, each VM gets its own cgroup root, add-on manifests come from a directory.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PLATFORM_ENV } from "../node/platform.js";
+import { VERSIONS } from "../versions.js";
+
+export const cacheDir = (env: Readonly<Record<string, string | undefined>> = process.env) =>
+  env.ONEKUBE_CACHE ?? "/var/cache/onekube";
+
+/** The pinned upstream manifests beside the repository (../shared/upstream), when present. */
+function defaultAddonsDir(): string | undefined {
+  const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+  const dir = join(repo, "..", "shared", "upstream");
+  return existsSync(dir) ? dir : undefined;
+}
+
+export interface VmImage {
+  /** Directories put before the VM's standard PATH. */
+  readonly path: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export function localVmImage(env: Readonly<Record<string, string | undefined>> = process.env): VmImage {
+  const cache = cacheDir(env);
+  const addons = env[PLATFORM_ENV.addonsDir] ?? defaultAddonsDir();
+  const pass = (key: string) => (env[key] ? { [key]: env[key] as string } : {});
+  return {
+    path: [
+      join(cache, "k8s", VERSIONS.kubernetes, "bin"),
+      join(cache, "containerd", VERSIONS.containerd, "bin"),
+      join(cache, "runc", VERSIONS.runc, "bin"),
+      join(cache, "etcd", `v${VERSIONS.etcd}`, "bin"),
+    ],
+    env: {
+      [PLATFORM_ENV.imageArchives]: join(cache, "images", VERSIONS.kubernetes),
+      [PLATFORM_ENV.podNetwork]: "bridge",
+      ...(addons ? { [PLATFORM_ENV.addonsDir]: addons } : {}),
+      ...pass(PLATFORM_ENV.runtime),
+      ...pass(PLATFORM_ENV.loopSeconds),
+    },
+  };
+}
+
+/** Each VM's own cgroup root, named for its namespace (teardown removes it). */
+export const vmCgroupRoot = (namespace: string) => `/onekube/${namespace}`;
