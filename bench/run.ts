@@ -1,3 +1,4 @@
+import { benchControlPlane } from "./control-plane.js";
 import { benchLocalUp } from "./local-up.js";
 import { benchVnf } from "./vnf.js";
 
@@ -5,3 +6,5 @@ import { benchVnf } from "./vnf.js";
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 await benchLocalUp(runs);
 await benchVnf(runs);
+// A real control plane takes minutes: fewer runs unless asked.
+await benchControlPlane(Number(process.env.BENCH_CP_RUNS ?? Math.min(runs, 2)));

@@ -8,6 +8,7 @@ import { nodeRuntime } from "./phases/k8s-node.js";
 import { k8sPlan } from "./phases/k8s-plan.js";
 import { publishFacts } from "./phases/publish-facts.js";
 import { reportReady } from "./phases/report-ready.js";
+import { storageDisk } from "./phases/storage-disk.js";
 import { validateParams } from "./phases/validate-params.js";
 import { vnfConfigure, vnfPlan, vnfWaitVrrp } from "./phases/vnf.js";
 import { vnfFunctions } from "./phases/vnf-functions.js";
@@ -27,6 +28,7 @@ export const PHASES: readonly Phase<AgentContext>[] = [
   vnfWaitVrrp,
   vnfFunctions,
   publishFacts,
+  storageDisk,
   nodeRuntime,
   k8sPlan,
   kubeadmInitPhase,

@@ -1,6 +1,7 @@
 import type { KubeObject, ServiceConfig } from "../params/types.js";
 import { renderCanal } from "../render/canal.js";
 import { renderLonghornStorageClasses, withLonghornDefaultClass } from "../render/longhorn.js";
+import { withLonghornStorageNodes } from "../render/longhorn-nodes.js";
 import { renderMetalLb } from "../render/metallb.js";
 
 /**
@@ -32,7 +33,9 @@ export function addonObjects(config: ServiceConfig, manifests: AddonManifests): 
   addons.push({
     name: "longhorn",
     objects: [
-      ...(manifests.longhorn ? withLonghornDefaultClass(manifests.longhorn) : []),
+      ...(manifests.longhorn
+        ? withLonghornStorageNodes(withLonghornDefaultClass(manifests.longhorn), config.storage.mountpoint)
+        : []),
       ...renderLonghornStorageClasses(),
     ],
   });

@@ -25,6 +25,16 @@ export interface RuntimeOptions {
 
 const CTR = (args: string[]) => ["--address", CONTAINERD_SOCKET, "--namespace", "k8s.io", ...args];
 
+/** Fails at once, before anything is changed, where the node's programs are not installed. */
+export function requireNodePrograms(): void {
+  // A program that is not there would only make the supervisor retry for ever: say so now.
+  const missing = ["containerd", "ctr", "runc", "kubelet", "kubeadm"].filter((p) => !whichOnPath(p));
+  if (missing.length > 0)
+    throw new Error(
+      `${missing.join(", ")} not installed (not on PATH: ${process.env.PATH ?? ""}): this VM image has no Kubernetes node runtime`,
+    );
+}
+
 /** Writes containerd's configuration and (re)starts it; true when anything changed. */
 export async function startContainerd(o: RuntimeOptions): Promise<boolean> {
   const runc = whichOnPath("runc");

@@ -1,7 +1,7 @@
 import type { RenderedFile } from "./files.js";
 
 /** Sorts before Canal's `10-canal.conflist`, so kubelet picks it where both are present. */
-export const BRIDGE_CONFLIST = "10-onekube-bridge.conflist";
+export const BRIDGE_CONFLIST = "05-onekube-bridge.conflist";
 
 /**
  * The standard CNI plugins' network for one node (the local cloud, where Canal's images are not

@@ -68,7 +68,8 @@ const agent = (d: string) =>
   execa("node", [ONEKUBE, "agent", "--once", "--context-dir", d], {
     reject: false,
     all: true,
-    env: { http_proxy: "" },
+    // The agent's phases without Kubernetes: this host is not a node (the e2e tests run real ones).
+    env: { http_proxy: "", ONEKUBE_NODE_RUNTIME: "none" },
   });
 
 describe("onekube agent (minimal) against the real OneGate server", () => {

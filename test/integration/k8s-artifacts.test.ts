@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { execa } from "execa";
+import { renderContainerdConfig } from "../../src/render/containerd.js";
 import { VERSIONS } from "../../src/versions.js";
 import { componentBinary, imageArchive, k8sBinary } from "../helpers/k8s-bin.js";
 
@@ -92,6 +93,39 @@ describe("pinned Kubernetes artifacts built from Go modules (tools/k8s, tools/bu
         await run("chroot", [rootfs, "/usr/local/bin/kube-proxy", "--version"]),
         new RegExp(VERSIONS.kubernetes),
       );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("containerd accepts the node configuration onekube renders", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "onekube-containerd-"));
+    try {
+      const file = renderContainerdConfig({
+        sandboxImage: `registry.k8s.io/pause:${VERSIONS.pause}`,
+        runcPath: componentBinary("runc", "runc"),
+        restrictOomScoreAdj: true,
+        systemdCgroup: false,
+        cniBinDirs: ["/usr/lib/cni"],
+      });
+      const path = join(dir, "config.toml");
+      await writeFile(path, file.content);
+      const r = await execa(
+        componentBinary("containerd", "containerd"),
+        ["--config", path, "config", "dump"],
+        {
+          all: true,
+          reject: false,
+        },
+      );
+      assert.equal(r.exitCode, 0, r.all);
+      // The dump is containerd's own reading of the file: our settings survived it.
+      assert.match(r.stdout, /restrict_oom_score_adj = true/);
+      assert.match(
+        r.stdout,
+        new RegExp(`sandbox = '${`registry.k8s.io/pause:${VERSIONS.pause}`.replaceAll(".", "\\.")}'`),
+      );
+      assert.match(r.stdout, /SystemdCgroup = false/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

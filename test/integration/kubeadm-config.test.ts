@@ -61,6 +61,18 @@ describe("kubeadm config validate (the real kubeadm of the pinned release)", () 
     }
   }
 
+  test("accepts the local cloud's init (cgroupfs, kube-proxy leaving conntrack alone) and a node's kubelet patch", async () => {
+    const parsed = parseParams({ ONEAPP_VNF_LB0_IP: "10.0.0.100" });
+    assert.ok(parsed.ok);
+    const local = {
+      ...kubeadmCluster(parsed.config),
+      cgroupDriver: "cgroupfs" as const,
+      conntrackWritable: false,
+    };
+    const result = await kubeadmValidate(renderKubeadmInit(local, node, material));
+    assert.equal(result.exitCode, 0, result.all);
+  });
+
   test("refuses a configuration kubeadm cannot use (proof the check bites)", async () => {
     const parsed = parseParams({ ONEAPP_VNF_LB0_IP: "10.0.0.100" });
     assert.ok(parsed.ok);

@@ -4,25 +4,18 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { ADMIN_CONF } from "../../node/paths.js";
-import { kubeconfigOf } from "../phases/k8s-network.js";
 import { type AgentContext, need } from "../state.js";
 import { exec } from "./cluster.js";
-import { coreApi, describeApiError, listNodes } from "./kube.js";
-import { isReady, roleVms } from "./peers.js";
+import { coreApi, describeApiError } from "./kube.js";
+import { isReady, podCidrPeers, roleVms } from "./peers.js";
 import { refreshMaterial } from "./refresh.js";
 import { syncRoutes } from "./routes.js";
 
 export async function k8sRound(ctx: AgentContext): Promise<void> {
   const address = need(ctx.address, "the address");
   if (ctx.platform?.podNetwork === "bridge") {
-    const api = coreApi(kubeconfigOf(ctx));
-    await syncRoutes(
-      exec,
-      address,
-      await listNodes(api),
-      need(ctx.config, "the parameters").podsNetwork,
-      ctx.log,
-    );
+    const peers = await podCidrPeers(ctx.onegate);
+    await syncRoutes(exec, address, peers, need(ctx.config, "the parameters").podsNetwork, ctx.log);
   }
   if (ctx.role !== "master") return;
   const masters = await roleVms(ctx.onegate, "master");

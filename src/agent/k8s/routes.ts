@@ -5,20 +5,16 @@
 import type { Exec } from "../../host/exec.js";
 import { cidrContains } from "../../params/ipv4.js";
 import type { Ipv4Cidr } from "../../params/types.js";
-import { peerRoutes } from "../../render/cni-bridge.js";
-import type { NodeView } from "./kube.js";
+import { type PeerNode, peerRoutes } from "../../render/cni-bridge.js";
 
 export async function syncRoutes(
   exec: Exec,
   self: string,
-  nodes: readonly NodeView[],
+  nodes: readonly PeerNode[],
   podsNetwork: Ipv4Cidr,
   log: (l: string) => void,
 ): Promise<boolean> {
-  const want = peerRoutes(
-    self,
-    nodes.flatMap((n) => (n.address && n.podCidr ? [{ address: n.address, podCidr: n.podCidr }] : [])),
-  );
+  const want = peerRoutes(self, nodes);
   const shown = await exec.run("ip", ["-4", "route", "show", "proto", "static"], {
     operation: "list routes",
   });

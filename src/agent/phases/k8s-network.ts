@@ -2,9 +2,11 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { writeIfChanged } from "../../host/files.js";
 import { ADMIN_CONF, CNI_CONF_DIR, KUBELET_CONF } from "../../node/paths.js";
+import { attribute } from "../../onegate/client-values.js";
 import { renderBridgeConflist } from "../../render/cni-bridge.js";
 import { exec, nodeOf } from "../k8s/cluster.js";
-import { coreApi, listNodes, readNode } from "../k8s/kube.js";
+import { coreApi, readNode } from "../k8s/kube.js";
+import { POD_CIDR_KEY, podCidrPeers } from "../k8s/peers.js";
 import { syncRoutes } from "../k8s/routes.js";
 import type { Phase } from "../runner.js";
 import { type AgentContext, need } from "../state.js";
@@ -33,8 +35,12 @@ export const podNetwork: Phase<AgentContext> = {
     const file = renderBridgeConflist(podCidr);
     let changed = await writeIfChanged(join(CNI_CONF_DIR, file.path), file.content, file.mode);
     const config = need(ctx.config, "the parameters");
-    changed =
-      (await syncRoutes(exec, node.address, await listNodes(api), config.podsNetwork, ctx.log)) || changed;
+    if (!ctx.self || attribute(ctx.self, POD_CIDR_KEY) !== podCidr) {
+      await ctx.onegate.update({ [POD_CIDR_KEY]: podCidr });
+      changed = true;
+    }
+    const peers = await podCidrPeers(ctx.onegate);
+    changed = (await syncRoutes(exec, node.address, peers, config.podsNetwork, ctx.log)) || changed;
     return changed ? "changed" : "unchanged";
   },
 };

@@ -5,7 +5,7 @@ import { ensureCgroupRoot } from "../../node/cgroups.js";
 import { startKubelet } from "../../node/kubelet.js";
 import { PATCHES_DIR } from "../../node/paths.js";
 import { probeHost } from "../../node/platform.js";
-import { importArchives, startContainerd } from "../../node/runtime.js";
+import { importArchives, requireNodePrograms, startContainerd } from "../../node/runtime.js";
 import { renderKubeletPatch } from "../../render/kubeadm.js";
 import { cgroupDriver, exec, isKubernetesNode } from "../k8s/cluster.js";
 import type { Phase } from "../runner.js";
@@ -26,6 +26,7 @@ export const nodeRuntime: Phase<AgentContext> = {
   shouldRun: isKubernetesNode,
   async run(ctx) {
     const platform = need(ctx.platform, "the platform");
+    requireNodePrograms();
     const facts = probeHost();
     ctx.facts = facts;
     ctx.log(
