@@ -9,9 +9,17 @@ export const VERSIONS = {
   pause: "3.10.2",
   containerd: "v2.2.9",
   runc: "v1.5.2",
+  /** The OCI registry (distribution/distribution) the local cloud serves built images from. */
+  distribution: "v3.1.2",
   canal: "v3.32.1",
   longhorn: "v1.12.1",
   metallb: "v0.16.1",
+  /**
+   * flanneld for Canal's VXLAN data path. Canal v3.32.1 pins flannel v0.24.4, whose source the
+   * Go module proxy does not serve; v0.28.10 is the newest it serves (the image reference in the
+   * add-on objects is patched to it: src/images/addon-images.ts).
+   */
+  flannel: "v0.28.10",
 } as const;
 
 /** Upstream release manifests the master applies, with the SHA-256 production checks on download. */

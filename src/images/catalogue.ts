@@ -2,13 +2,20 @@ import type { Ipv4Cidr, KubeObject } from "../params/types.js";
 import { loadManifest, renderCanal } from "../render/canal.js";
 import { withLonghornDefaultClass } from "../render/longhorn.js";
 import { VERSIONS } from "../versions.js";
+import {
+  ADDON_IMAGES_RECIPE,
+  type AddonImage,
+  addonImageOf,
+  builtReference,
+  splitReference,
+} from "./addon-images.js";
+import { CONTAINER_FIELDS, child, podSpecOf } from "./pod-specs.js";
 
 /**
  * The container images a onekube cluster runs, and how onekube obtains each one. No release
  * binaries or registry pulls exist on the proving ground (shared/reference/proving-ground.md):
  * an image is either `built` from a Go module the module proxy serves, by a recipe in this
- * repository; `buildable` (the source is served, the recipe is not written yet); or
- * `upstream-only` (only the upstream registry has it), with the reason. Pure: no I/O here.
+ * repository (`onekube images build`), or `upstream-only` (only the upstream registry has it), with the reason. Pure: no I/O here.
  */
 
 /** The recipe that builds the kubeadm images (from binaries tools/k8s and tools/build make). */
@@ -20,14 +27,9 @@ export type ImageSource =
       /** The Go module and version the binary comes from. */
       readonly module: string;
       readonly recipe: string;
+      /** The reference onekube builds, where the manifest names another (objects are patched). */
+      readonly reference?: string;
       readonly note?: string;
-    }
-  | {
-      readonly kind: "buildable";
-      /** The served Go module and version to build from (`vX.Y.x`: the served minor line). */
-      readonly module: string;
-      /** What must happen first, when the pinned manifest names a version that is not served. */
-      readonly plan?: string;
     }
   | {
       readonly kind: "upstream-only";
@@ -103,32 +105,6 @@ export function kubeadmImages(): CatalogueEntry[] {
   ];
 }
 
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function child(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (!isRecord(current)) return undefined;
-    current = current[key];
-  }
-  return current;
-}
-
-/** Where each workload kind keeps its pod spec. */
-const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Pod: ["spec"],
-  Deployment: ["spec", "template", "spec"],
-  DaemonSet: ["spec", "template", "spec"],
-  StatefulSet: ["spec", "template", "spec"],
-  ReplicaSet: ["spec", "template", "spec"],
-  Job: ["spec", "template", "spec"],
-  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
-};
-
 function compareUse(a: ContainerUse, b: ContainerUse): number {
   const key = (u: ContainerUse) => [u.kind, u.namespace ?? "", u.name, u.container].join("\0");
   return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
@@ -142,11 +118,10 @@ function compareUse(a: ContainerUse, b: ContainerUse): number {
 export function imagesOf(objects: readonly KubeObject[]): ImageRef[] {
   const uses = new Map<string, ContainerUse[]>();
   for (const object of objects) {
-    const path = POD_SPEC_PATHS[object.kind];
-    if (!path) continue;
-    const podSpec = child(object, ...path);
+    const podSpec = podSpecOf(object);
+    if (podSpec === undefined) continue;
     const where = `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}`;
-    for (const field of ["initContainers", "containers"] as const) {
+    for (const field of CONTAINER_FIELDS) {
       const list = child(podSpec, field);
       if (list === undefined) continue;
       if (!Array.isArray(list)) throw new Error(`${where}: ${field} is not a list`);
@@ -173,28 +148,22 @@ export function imagesOf(objects: readonly KubeObject[]): ImageRef[] {
     .map((reference) => ({ reference, usedBy: [...(uses.get(reference) ?? [])].sort(compareUse) }));
 }
 
-/** `repository` and `tag` of a reference (no digest support: the pinned manifests use none). */
-function splitReference(reference: string): { repository: string; tag: string } {
-  const colon = reference.lastIndexOf(":");
-  if (colon > reference.lastIndexOf("/")) {
-    return { repository: reference.slice(0, colon), tag: reference.slice(colon + 1) };
-  }
-  return { repository: reference, tag: "latest" };
-}
+/** The served module the standard CNI plugins come from (proving-ground.md), for a note. */
+const CNI_PLUGINS = { module: "github.com/containernetworking/plugins", line: "v1.9" } as const;
 
-/** Go modules the proxy serves (proving-ground.md), with the minor line it serves. */
-const SERVED = {
-  flannel: { module: "github.com/flannel-io/flannel", line: "v0.28" },
-  metallb: { module: "go.universe.tf/metallb", line: "v0.16" },
-  cniPlugins: { module: "github.com/containernetworking/plugins", line: "v1.9" },
-} as const;
-
-function buildable(served: { module: string; line: string }, tag: string, reference: string): ImageSource {
-  if (tag.startsWith(`${served.line}.`)) return { kind: "buildable", module: `${served.module}@${tag}` };
+/** An add-on image onekube builds; a manifest that pins another tag is patched to the built one. */
+function builtAddon(image: AddonImage, reference: string): ImageSource {
+  const target = builtReference(image);
+  const source = {
+    kind: "built",
+    module: `${image.module}@${image.version}`,
+    recipe: ADDON_IMAGES_RECIPE,
+  } as const;
+  if (target === reference) return source;
   return {
-    kind: "buildable",
-    module: `${served.module}@${served.line}.x`,
-    plan: `the manifest pins ${tag}, whose source the Go module proxy does not serve: pin to the served ${served.line}.x and patch the image reference ${reference}`,
+    ...source,
+    reference: target,
+    note: `the manifest pins ${splitReference(reference).tag}, whose source the Go module proxy does not serve: onekube builds ${target} and points the objects at it (withBuiltAddonImages)`,
   };
 }
 
@@ -205,20 +174,15 @@ const LONGHORN_MANAGER_REASON =
 
 /** How onekube obtains an add-on image, decided by its repository. */
 export function addonImageSource(reference: string): ImageSource {
-  const { repository, tag } = splitReference(reference);
-  switch (repository) {
-    case "docker.io/flannel/flannel":
-      return buildable(SERVED.flannel, tag, reference);
-    case "quay.io/metallb/controller":
-    case "quay.io/metallb/speaker":
-      return buildable(SERVED.metallb, tag, reference);
-    case "quay.io/calico/cni":
-      return {
-        kind: "upstream-only",
-        reason: CALICO_REASON,
-        note: `the standard CNI plugins it installs come from ${SERVED.cniPlugins.module} (${SERVED.cniPlugins.line}.x is served), but its calico and calico-ipam plugins are Calico's own`,
-      };
-  }
+  const built = addonImageOf(reference);
+  if (built) return builtAddon(built, reference);
+  const { repository } = splitReference(reference);
+  if (repository === "quay.io/calico/cni")
+    return {
+      kind: "upstream-only",
+      reason: CALICO_REASON,
+      note: `the standard CNI plugins it installs come from ${CNI_PLUGINS.module} (${CNI_PLUGINS.line}.x is served), but its calico and calico-ipam plugins are Calico's own`,
+    };
   if (repository.startsWith("quay.io/calico/")) return { kind: "upstream-only", reason: CALICO_REASON };
   if (repository === "docker.io/longhornio/longhorn-manager")
     return { kind: "upstream-only", reason: LONGHORN_MANAGER_REASON };

@@ -3,6 +3,8 @@
 # kubeadm needs, under their upstream names, as OCI archives in a cache outside the repository:
 # $ONEKUBE_CACHE/images/<kubernetes version>/<name>_<tag>.tar. Reproducible (timestamps at 0);
 # images already built are skipped. Needs buildah (Debian).
+# Usage: tools/build/images.sh [kube-apiserver kube-controller-manager kube-scheduler kube-proxy
+#        etcd coredns pause]   (default: all; `onekube images build` asks for one at a time)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${ONEKUBE_CACHE:-/var/cache/onekube}
@@ -13,6 +15,8 @@ out=$cache/images/$k8s
 mkdir -p "$out"
 b() { buildah --storage-driver vfs "$@"; }
 path_env="PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"
+wanted=("$@")
+want() { ((${#wanted[@]} == 0)) || [[ " ${wanted[*]} " == *" $1 "* ]]; }
 
 # image REF ENTRYPOINT-JSON FILE:DEST...
 image() {
@@ -45,11 +49,14 @@ with_libs() {
 }
 
 for c in kube-apiserver kube-controller-manager kube-scheduler; do
+  want "$c" || continue
   image "registry.k8s.io/$c:$k8s" "[\"/usr/local/bin/$c\"]" "$bin/$c:/usr/local/bin/$c"
 done
-mapfile -t nft < <(with_libs /usr/sbin/nft)
-image "registry.k8s.io/kube-proxy:$k8s" '["/usr/local/bin/kube-proxy"]' "$bin/kube-proxy:/usr/local/bin/kube-proxy" "${nft[@]}"
+if want kube-proxy; then
+  mapfile -t nft < <(with_libs /usr/sbin/nft)
+  image "registry.k8s.io/kube-proxy:$k8s" '["/usr/local/bin/kube-proxy"]' "$bin/kube-proxy:/usr/local/bin/kube-proxy" "${nft[@]}"
+fi
 etcd=$cache/etcd/v$v_etcd/bin
-image "registry.k8s.io/etcd:$v_etcd-0" '["/usr/local/bin/etcd"]' "$etcd/etcd:/usr/local/bin/etcd" "$etcd/etcdctl:/usr/local/bin/etcdctl"
-image "registry.k8s.io/coredns/coredns:$v_coredns" '["/coredns"]' "$cache/coredns/$v_coredns/bin/coredns:/coredns"
-image "registry.k8s.io/pause:$v_pause" '["/pause"]' "$cache/pause/$k8s/bin/pause:/pause"
+want etcd && image "registry.k8s.io/etcd:$v_etcd-0" '["/usr/local/bin/etcd"]' "$etcd/etcd:/usr/local/bin/etcd" "$etcd/etcdctl:/usr/local/bin/etcdctl"
+want coredns && image "registry.k8s.io/coredns/coredns:$v_coredns" '["/coredns"]' "$cache/coredns/$v_coredns/bin/coredns:/coredns"
+if want pause; then image "registry.k8s.io/pause:$v_pause" '["/pause"]' "$cache/pause/$k8s/bin/pause:/pause"; fi

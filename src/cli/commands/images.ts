@@ -4,6 +4,15 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
+import { hostExec } from "../../host/exec.js";
+import {
+  type BuildResult,
+  buildImages,
+  DEFAULT_CACHE,
+  loadBuildPlan,
+  missingTools,
+} from "../../images/build.js";
+import { selectTargets } from "../../images/build-plan.js";
 import {
   type AddonManifestTexts,
   type CatalogueEntry,
@@ -59,8 +68,6 @@ function sourceText(source: ImageSource): string {
   switch (source.kind) {
     case "built":
       return `${source.module} (${source.recipe})${source.note ? `; ${source.note}` : ""}`;
-    case "buildable":
-      return `${source.module}; no recipe yet${source.plan ? `; plan: ${source.plan}` : ""}`;
     case "upstream-only":
       return `${source.reason}${source.note ? `; ${source.note}` : ""}`;
   }
@@ -103,4 +110,53 @@ export function registerImages(program: Command, io: Io): void {
       if (opts.json) return printJson(io, entries);
       io.out(`${imagesTable(entries)}\n`);
     });
+  images
+    .command("build")
+    .description(
+      "build every image onekube builds from source (kubeadm's, flannel, MetalLB) as OCI archives in the cache; images already built are skipped. Needs root, buildah, Go, gcc and iptables (scripts/setup installs them)",
+    )
+    .option(
+      "--only <name...>",
+      "build only these (a name such as kube-proxy, flannel, metallb-speaker, or a reference)",
+    )
+    .option("--cache <dir>", "the build cache (default: $ONEKUBE_CACHE, else /var/cache/onekube)")
+    .option("--json", "print the results as JSON")
+    .action(async (opts: { only?: string[]; cache?: string; json?: boolean }) => {
+      const cache = resolve(opts.cache ?? io.env.ONEKUBE_CACHE ?? DEFAULT_CACHE);
+      const { targets, unknown } = selectTargets(loadBuildPlan(cache), opts.only ?? []);
+      if (unknown.length > 0)
+        throw new UsageError(
+          `--only: unknown image ${unknown.join(", ")} (known: ${loadBuildPlan(cache)
+            .map((t) => t.name)
+            .join(", ")})`,
+        );
+      if (targets.some((t) => !existsSync(t.archive))) {
+        const missing = missingTools(io.env.PATH, process.getuid?.() ?? 0);
+        if (missing.length > 0) throw new UsageError(`images build needs ${missing.join(", ")}`);
+      }
+      const stamp = (s: number) => `[${s.toFixed(1).padStart(6)} s]`;
+      const results = await buildImages(targets, {
+        exec: hostExec,
+        cache,
+        env: io.env,
+        events: {
+          step: (t, title, elapsed) => io.err(`${stamp(elapsed)} ${t.reference}: ${title}\n`),
+          done: (r, elapsed) => opts.json || io.out(`${stamp(elapsed)} ${describeBuild(r)}\n`),
+        },
+      });
+      if (opts.json) return printJson(io, results);
+      const built = results.filter((r) => r.status === "built").length;
+      io.out(
+        built === 0
+          ? `all ${results.length} images were built already: nothing to do\n`
+          : `built ${built} of ${results.length} images into ${cache}\n`,
+      );
+    });
+}
+
+function describeBuild(r: BuildResult): string {
+  const size = `${(r.bytes / 2 ** 20).toFixed(1)} MiB`;
+  return r.status === "cached"
+    ? `cached ${r.reference} (${size})`
+    : `built ${r.reference} in ${r.seconds.toFixed(1)} s (${size})`;
 }

@@ -153,25 +153,31 @@ describe("catalogue of the pinned add-on manifests", () => {
     }
   });
 
-  it("marks Calico and Longhorn upstream-only, flannel and MetalLB buildable, only kubeadm's built", () => {
+  it("marks Calico and Longhorn upstream-only, kubeadm's images, flannel and MetalLB built", () => {
+    const builtByUs = /^docker\.io\/flannel\/|^quay\.io\/metallb\//;
     for (const e of CATALOGUE) {
       if (/^quay\.io\/calico\/|^docker\.io\/longhornio\//.test(e.reference))
         assert.equal(e.source.kind, "upstream-only", e.reference);
-      if (/^docker\.io\/flannel\/|^quay\.io\/metallb\//.test(e.reference))
-        assert.equal(e.source.kind, "buildable", e.reference);
-      assert.equal(e.source.kind === "built", KUBEADM.includes(e.reference), e.reference);
+      assert.equal(
+        e.source.kind === "built",
+        KUBEADM.includes(e.reference) || builtByUs.test(e.reference),
+        e.reference,
+      );
     }
     assert.ok(CATALOGUE.some((e) => e.reference.startsWith("quay.io/calico/")));
     assert.ok(CATALOGUE.some((e) => e.reference.startsWith("docker.io/longhornio/")));
     assert.deepEqual(entry("quay.io/metallb/speaker:v0.16.1").source, {
-      kind: "buildable",
+      kind: "built",
       module: "go.universe.tf/metallb@v0.16.1",
+      recipe: "tools/build/addon-images.sh",
     });
+    // GIVEN Canal's flannel v0.24.4, whose source is not served: built as the pinned v0.28.10.
     const flannel = entry("docker.io/flannel/flannel:v0.24.4").source;
-    assert.equal(flannel.kind, "buildable");
-    if (flannel.kind === "buildable") {
-      assert.equal(flannel.module, "github.com/flannel-io/flannel@v0.28.x");
-      assert.match(flannel.plan ?? "", /pin to the served v0\.28\.x and patch the image reference/);
+    assert.equal(flannel.kind, "built");
+    if (flannel.kind === "built") {
+      assert.equal(flannel.module, "github.com/flannel-io/flannel@v0.28.10");
+      assert.equal(flannel.reference, "docker.io/flannel/flannel:v0.28.10");
+      assert.match(flannel.note ?? "", /withBuiltAddonImages/);
     }
   });
 
