@@ -10,6 +10,7 @@ import {
   type Kind,
   oneOf,
   port,
+  registryHost,
   yesNo,
 } from "./kinds.js";
 import { parseLoadBalancerConfig, parseRangeList } from "./loadbalancer.js";
@@ -100,6 +101,19 @@ export const catalogue = {
     description: "Custom LoadBalancer config (encoded in Base64)",
     input: { type: "text64" },
     kind: fromParser("invalid_loadbalancer_config", parseLoadBalancerConfig),
+  }),
+  ONEAPP_K8S_REGISTRY_MIRROR: param({
+    mandatory: false,
+    default: undefined,
+    stage: "configure",
+    roles: K8S_ROLES,
+    scope: "service",
+    type: "host[:port] or http://host[:port]",
+    description:
+      "Registry every node pulls all images from instead of registry.k8s.io, docker.io, quay.io and ghcr.io, with no fallback to them (load it with `onekube images push`); HTTPS unless written http://; empty: pull from upstream",
+    input: { type: "text" },
+    kind: registryHost,
+    extension: true,
   }),
   ONEAPP_VNF_DNS_ENABLED: param({
     mandatory: false,

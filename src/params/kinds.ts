@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isIpv4, parseCidr } from "./ipv4.js";
 import type { Parsed } from "./loadbalancer.js";
-import type { Endpoint, Ipv4Cidr } from "./types.js";
+import type { Endpoint, Ipv4Cidr, RegistryHost } from "./types.js";
 
 /**
  * Value kinds of the parameter catalogue: each a zod schema from the raw context string to a
@@ -123,6 +123,28 @@ export const fsLabel: Kind<string> = z.string().transform((raw, ctx) => {
     return fail(ctx, "invalid_label", "expected only letters, digits, '_', '-' and '.'");
   }
   return raw;
+});
+
+const DNS_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/**
+ * A registry's `host[:port]`, HTTPS unless written `http://host[:port]`: a host name or IPv4
+ * address, no path (the mirror layout puts the upstream's name in the path itself).
+ */
+export const registryHost: Kind<RegistryHost> = z.string().transform((raw, ctx) => {
+  const v = raw.trim();
+  const scheme = v.startsWith("http://") ? "http" : "https";
+  const rest = v.replace(/^https?:\/\//, "");
+  const [host = "", portText, ...extra] = rest.split(":");
+  const expected = "expected host[:port] of a registry (https), or http://host[:port] for plain HTTP";
+  if (extra.length > 0 || rest.includes("/") || !(isIpv4(host) || DNS_NAME.test(host)))
+    return fail(ctx, "invalid_registry", expected);
+  if (portText !== undefined && !/^\d+$/.test(portText)) return fail(ctx, "invalid_registry", expected);
+  const p = portText === undefined ? undefined : Number(portText);
+  if (p !== undefined && (p < 1 || p > 65535))
+    return fail(ctx, "invalid_registry", `port ${portText} is out of range (1-65535)`);
+  return { host: p === undefined ? host : `${host}:${p}`, scheme };
 });
 
 export type { Endpoint };

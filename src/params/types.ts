@@ -79,6 +79,13 @@ export interface StorageConfig {
   readonly mountpoint: string;
 }
 
+/** A registry every node pulls through instead of the upstream registries. */
+export interface RegistryHost {
+  /** `host[:port]`. */
+  readonly host: string;
+  readonly scheme: "http" | "https";
+}
+
 export interface ServiceConfig {
   /** The control-plane endpoint clients use: VIP and its port (explicit or `apiPort`). */
   readonly endpoint: Endpoint;
@@ -87,6 +94,8 @@ export interface ServiceConfig {
   readonly podsNetwork: Ipv4Cidr;
   readonly serviceNetwork: Ipv4Cidr;
   readonly loadBalancer: LoadBalancerSource | undefined;
+  /** ONEAPP_K8S_REGISTRY_MIRROR: where nodes pull every image from; upstream when undefined. */
+  readonly registryMirror: RegistryHost | undefined;
   readonly vnf: VnfConfig;
   readonly storage: StorageConfig;
 }

@@ -164,6 +164,7 @@ function toServiceConfig(v: ParamValues): ServiceConfig {
     podsNetwork: required(v.ONEAPP_K8S_PODS_NETWORK, "ONEAPP_K8S_PODS_NETWORK"),
     serviceNetwork: SERVICE_NETWORK,
     loadBalancer,
+    registryMirror: v.ONEAPP_K8S_REGISTRY_MIRROR,
     vnf: {
       dns: {
         enabled: required(v.ONEAPP_VNF_DNS_ENABLED, "ONEAPP_VNF_DNS_ENABLED"),

@@ -2,11 +2,11 @@
 # Builds the node runtime components from their pinned Go modules into a cache outside the
 # repository, keyed by version: $ONEKUBE_CACHE/<component>/<version>/bin/. Skips work already
 # done. Versions are those measured in shared/reference/proving-ground.md.
-# Usage: tools/build/components.sh [containerd runc etcd coredns pause ...]   (default: all)
+# Usage: tools/build/components.sh [containerd runc etcd coredns pause registry ...]   (default: all)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${ONEKUBE_CACHE:-/var/cache/onekube}
-all=(containerd runc etcd coredns pause)
+all=(containerd runc etcd coredns pause registry)
 components=("$@")
 ((${#components[@]} > 0)) || components=("${all[@]}")
 
@@ -14,6 +14,7 @@ eval "$(node "$repo/tools/versions.mjs")"
 # etcd's Go module is tagged vX.Y.Z; pause is built from the Kubernetes module.
 declare -A version=(
   [containerd]=$v_containerd [runc]=$v_runc [etcd]=v$v_etcd [coredns]=$v_coredns [pause]=$v_kubernetes
+  [registry]=$v_distribution
 )
 
 # One throw-away module per component: require the pinned module, build its commands.
@@ -67,6 +68,15 @@ build_pause() {
   moddir=$(go mod download -json "k8s.io/kubernetes@${version[pause]}" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
   mkdir -p "$dir"
   gcc -Os -static -o "$out/pause" "$moddir/build/pause/linux/pause.c"
+}
+
+# The OCI registry the local cloud serves built images from (distribution's own command).
+build_registry() {
+  local out=$1 dir=$2
+  gomod "$dir" github.com/distribution/distribution/v3 "${version[registry]}"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/distribution/distribution/v3/cmd/registry"\n' > "$dir/tools.go"
+  (cd "$dir" && GOFLAGS=-mod=mod go mod tidy)
+  (cd "$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/distribution/distribution/v3/version.version=${version[registry]}" -o "$out/registry" github.com/distribution/distribution/v3/cmd/registry)
 }
 
 for c in "${components[@]}"; do

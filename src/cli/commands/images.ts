@@ -23,6 +23,7 @@ import {
 } from "../../images/catalogue.js";
 import { ADDON_MANIFESTS } from "../../versions.js";
 import { type Io, printJson, table } from "../io.js";
+import { registerImagesBundle } from "./images-bundle.js";
 
 /** shared/upstream beside the repository (this file is dist/src/cli/commands/images.js). */
 const DEFAULT_MANIFESTS = resolve(
@@ -152,6 +153,7 @@ export function registerImages(program: Command, io: Io): void {
           : `built ${built} of ${results.length} images into ${cache}\n`,
       );
     });
+  registerImagesBundle(images, io);
 }
 
 function describeBuild(r: BuildResult): string {

@@ -33,7 +33,7 @@ describe("parameter catalogue", () => {
     assert.equal(reference.filter((n) => n.startsWith("ONEAPP_STORAGE_")).length, 4);
     assert.deepEqual(
       PARAM_NAMES.filter((n) => "extension" in catalogue[n]),
-      ["ONEAPP_VNF_LB_BACKEND"],
+      ["ONEAPP_K8S_REGISTRY_MIRROR", "ONEAPP_VNF_LB_BACKEND"],
     );
   });
 
