@@ -4,6 +4,7 @@ import { OneGateClient } from "../onegate/client.js";
 import { encodeValue } from "../onegate/values.js";
 import { findContextDir, readVmContext } from "./context.js";
 import { FAILURE_KEYS } from "./failure-keys.js";
+import { leaveIfRemoved } from "./k8s/leave.js";
 import { k8sLoop } from "./k8s/loop.js";
 import { PHASES } from "./roles.js";
 import { PhaseError, runPhases } from "./runner.js";
@@ -38,9 +39,11 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   };
   // Handlers first: a stop that comes during the phases must not leave the programs they started.
   const stop = new AbortController();
+  let ready = false;
   const onSignal = () => {
     stop.abort();
-    supervisor.stopAll();
+    // A node that is serving may have to leave its cluster first (see the loop's end below).
+    if (!ready) supervisor.stopAll();
   };
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
@@ -59,6 +62,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     throw error;
   }
   options.log("[agent] all phases done; this VM's role is ready");
+  ready = true;
   if (options.once || stop.signal.aborted) return;
   // Stay up as the VM's agent: it supervises the role's programs and follows the service.
   // Nothing else may keep the event loop busy; without this Node would end the wait at once.
@@ -67,6 +71,9 @@ export async function runAgent(options: AgentOptions): Promise<void> {
     if (ctx.role === "vnf") await vnfLoop(ctx, stop.signal);
     else if (ctx.k8s) await k8sLoop(ctx, stop.signal);
     else await new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve()));
+    // Told to stop: a node that a scale-down removes leaves the cluster before its programs end.
+    if (ctx.k8s && stop.signal.aborted)
+      await leaveIfRemoved(ctx).catch((e: unknown) => options.log(`[leave] failed: ${String(e)}`));
   } finally {
     clearInterval(keepAlive);
     supervisor.stopAll();

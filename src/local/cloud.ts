@@ -10,6 +10,7 @@ import { ROLES } from "../params/types.js";
 import { serviceTemplate, vmTemplate } from "../service/template.js";
 import { type CloudInfo, writeCloudInfo, writeSnapshot } from "./cloud-state.js";
 import { EngineGateBackend } from "./gate-backend.js";
+import { raiseHostLimits } from "./host-limits.js";
 import { serviceDir } from "./names.js";
 import { NetnsDriver } from "./netns-driver.js";
 import { processStart } from "./processes.js";
@@ -47,6 +48,7 @@ export interface RunningCloud {
  */
 export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   mkdirSync(serviceDir(options.root, options.name), { recursive: true });
+  for (const line of raiseHostLimits()) options.log(`[cloud] raised a host limit for the VMs: ${line}`);
   const driver = await NetnsDriver.open({
     root: options.root,
     service: options.name,

@@ -49,6 +49,10 @@ export const vmDir = (root: string, service: string, id: number) =>
   join(serviceDir(root, service), "vms", String(id));
 
 /** Set in the agent's environment so that a sweep of /proc finds a VM's processes. */
+/** Where the agent log of a removed VM is kept. */
+export const removedLogDir = (root: string, service: string) => join(serviceDir(root, service), "removed");
+export const removedLog = (root: string, service: string, id: number) =>
+  join(removedLogDir(root, service), `vm-${id}.agent.log`);
 export const VM_MARKER = "ONEKUBE_LOCAL_VM";
 export const vmMarker = (service: string, id: number) => `${service}-${id}`;
 

@@ -47,6 +47,11 @@ export interface NetnsDriverOptions {
   readonly dns?: string;
   /** How long a VM's processes may take to end after SIGTERM before SIGKILL (default 3000 ms). */
   readonly stopGraceMs?: number;
+  /**
+   * How long a VM's agent may take to stop on its own before its VM is torn down (an ACPI
+   * shutdown's time limit: a Kubernetes node leaving a scale-down drains first). Default 180 s.
+   */
+  readonly shutdownGraceMs?: number;
   readonly exec?: Exec;
   /** The binaries and platform variables every VM gets (default: the build cache's, see vm-image.ts). */
   readonly image?: VmImage;
@@ -152,6 +157,7 @@ export class NetnsDriver implements VmDriver {
     await teardownVm(this.host, this.options.root, this.options.service, id, {
       groups,
       graceMs: this.options.stopGraceMs ?? 3000,
+      agentGraceMs: this.options.shutdownGraceMs ?? 180_000,
     });
     this.#vms.delete(id);
     this.#offsets.delete(id);

@@ -51,6 +51,16 @@ function vmStateName(state: number, lcm: number): string {
   return VM_STATE_NAMES[state] ?? String(state);
 }
 
+/** A node leaving the cluster in a scale-down: the step it is at (published by it or the control plane). */
+function leaveNote(userTemplate: Readonly<Record<string, unknown>>): string | undefined {
+  const left = userTemplate.ONEKUBE_LEFT;
+  if (typeof left === "string") return `left the cluster: ${left}`;
+  const leaving = userTemplate.ONEKUBE_LEAVING;
+  if (typeof leaving !== "string") return undefined;
+  const step = userTemplate.ONEKUBE_LEAVE_STEP;
+  return `leaving the cluster: ${typeof step === "string" ? step : leaving === "YES" ? "asked the control plane" : leaving}`;
+}
+
 function agentError(userTemplate: Readonly<Record<string, unknown>>): string | undefined {
   const encoded = userTemplate[FAILURE_KEYS.error];
   if (typeof encoded !== "string") return undefined;
@@ -91,7 +101,7 @@ export function serviceViews(snapshot: FlowSnapshot): ServiceView[] {
             createdAt: vm.history[0]?.at,
             readyAt: vm.history.find((h) => h.state === "READY")?.at,
             addons: decodeAddons(vm.userTemplate[ADDONS_KEY]) ?? [],
-            notes: NOTE_KEYS.map((k) => vm.userTemplate[k])
+            notes: [...NOTE_KEYS.map((k) => vm.userTemplate[k]), leaveNote(vm.userTemplate)]
               .filter((v): v is string => typeof v === "string")
               .join(" "),
           },

@@ -22,9 +22,6 @@ export const PRIVATE_DIRS = [
   "/run/onekube",
 ] as const;
 
-/** Files every VM must own: the storage role persists its disk's mount in /etc/fstab. */
-export const PRIVATE_FILES = ["/etc/fstab"] as const;
-
 /** kubelet propagates volume mounts to containers, so its directory must be a shared mount. */
 export const RSHARED_DIRS = ["/var/lib/kubelet"] as const;
 
@@ -51,23 +48,26 @@ fi
 # our copy of every other namespace's /run/netns mount would keep those namespaces alive
 findmnt -rn -o TARGET | grep '^/run/netns/' | sort -r | while read -r m; do umount -l "$m"; done
 if mountpoint -q /run/netns; then umount -l /run/netns; fi
+# /etc as an overlay of the host's: what the VM writes there (fstab, ...) stays its own, and a
+# file can still be replaced by a rename, as on a real disk
+mkdir -p "$d/etc/upper" "$d/etc/work" "$d/mnt/etc"
+mount --rbind /etc "$d/mnt/etc"
+mount -t overlay overlay -o "lowerdir=/etc,upperdir=$d/etc/upper,workdir=$d/etc/work" /etc
+# files the host mounts over its /etc (a container's resolv.conf, hosts) are carried over
+findmnt -rn -o TARGET | grep "^$d/mnt/etc/" | while read -r m; do
+  if [ -e "/etc/\${m#"$d/mnt/etc/"}" ]; then mount --bind "$m" "/etc/\${m#"$d/mnt/etc/"}"; fi
+done
+umount -R -l "$d/mnt/etc"
 for p in $OKB_PRIVATE; do
   mkdir -p "$d/root$p" "$p"
   mount --bind "$d/root$p" "$p"
 done
 for p in $OKB_RSHARED; do mount --make-rshared "$p"; done
-# files a VM owns: its own copy of the host's, made at the VM's first start
-for f in $OKB_PRIVATE_FILES; do
-  mkdir -p "$(dirname "$d/root$f")"
-  if [ ! -e "$d/root$f" ]; then if [ -e "$f" ]; then cp "$f" "$d/root$f"; else : > "$d/root$f"; fi; fi
-  if [ ! -e "$f" ]; then : > "$f"; fi
-  mount --bind "$d/root$f" "$f"
-done
 # the context CD, read-only as a CD is
 mkdir -p "$OKB_CONTEXT_MOUNT"
 mount --bind "$d/context" "$OKB_CONTEXT_MOUNT"
 mount -o remount,bind,ro "$OKB_CONTEXT_MOUNT"
-unset OKB_VM_DIR OKB_HOSTNAME OKB_LOOP OKB_DISK OKB_PRIVATE OKB_PRIVATE_FILES OKB_RSHARED OKB_CONTEXT_MOUNT
+unset OKB_VM_DIR OKB_HOSTNAME OKB_LOOP OKB_DISK OKB_PRIVATE OKB_RSHARED OKB_CONTEXT_MOUNT
 cd /
 echo ready >&3
 # The agent is one process of the VM, not the VM: when it ends, the VM stays up (as a real
@@ -103,7 +103,6 @@ export function vmInitEnv(
     OKB_VM_DIR: input.vmDir,
     OKB_HOSTNAME: input.hostname,
     OKB_PRIVATE: PRIVATE_DIRS.join(" "),
-    OKB_PRIVATE_FILES: PRIVATE_FILES.join(" "),
     OKB_RSHARED: RSHARED_DIRS.join(" "),
     OKB_CONTEXT_MOUNT: input.contextMount,
     ...(input.disk ? { OKB_LOOP: input.disk.loopDevice, OKB_DISK: input.disk.path } : {}),

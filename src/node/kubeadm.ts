@@ -43,8 +43,12 @@ export async function kubeadmJoin(exec: Exec, config: string): Promise<void> {
 }
 
 /** Undoes a half-done init or join so the next attempt starts clean (and leaves etcd if it joined). */
-export async function kubeadmReset(exec: Exec): Promise<void> {
-  await exec.run("kubeadm", ["reset", "--force"], { operation: "kubeadm reset", allowFailure: true });
+export async function kubeadmReset(exec: Exec): Promise<{ ok: boolean; output: string }> {
+  const r = await exec.run("kubeadm", ["reset", "--force"], {
+    operation: "kubeadm reset",
+    allowFailure: true,
+  });
+  return { ok: r.exitCode === 0, output: `${r.stdout}\n${r.stderr}`.trim() };
 }
 
 /** Uploads the control-plane certificates again under a new key (the old upload lives 2 hours). */

@@ -1,14 +1,8 @@
 /**
- * The few reads the node agent makes of the Kubernetes API (its own node, its peers, the join
- * secrets), through the official client and a kubeconfig kubeadm wrote on this node.
+ * The few reads the node agent makes of the Kubernetes API (its own Node, the join Secrets),
+ * through the project's one API client and a kubeconfig kubeadm wrote on this node.
  */
-import { CoreV1Api, KubeConfig, type V1Node } from "@kubernetes/client-node";
-
-export function coreApi(kubeconfig: string): CoreV1Api {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  return kc.makeApiClient(CoreV1Api);
-}
+import { KubeApiError, type KubeClient } from "../../k8s/client.js";
 
 export interface NodeView {
   readonly name: string;
@@ -17,7 +11,16 @@ export interface NodeView {
   readonly ready: boolean;
 }
 
-export function nodeView(n: V1Node): NodeView {
+interface NodeObject {
+  metadata?: { name?: string };
+  spec?: { podCIDR?: string };
+  status?: {
+    addresses?: { type: string; address: string }[];
+    conditions?: { type: string; status: string }[];
+  };
+}
+
+export function nodeView(n: NodeObject): NodeView {
   const address = n.status?.addresses?.find((a) => a.type === "InternalIP")?.address;
   const podCidr = n.spec?.podCIDR;
   const ready = n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
@@ -29,36 +32,24 @@ export function nodeView(n: V1Node): NodeView {
   };
 }
 
-export async function listNodes(api: CoreV1Api): Promise<NodeView[]> {
-  return (await api.listNode()).items.map(nodeView);
-}
-
-/** The node, or undefined while it is not registered. */
-export async function readNode(api: CoreV1Api, name: string): Promise<NodeView | undefined> {
+/** An object, or undefined when the API says 404. */
+export async function getOrUndefined(client: KubeClient, path: string): Promise<unknown> {
   try {
-    return nodeView(await api.readNode({ name }));
+    return await client.request("GET", path);
   } catch (error) {
-    if (statusOf(error) === 404) return undefined;
+    if (error instanceof KubeApiError && error.status === 404) return undefined;
     throw error;
   }
 }
 
-export function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "number" ? code : undefined;
+/** The node, or undefined while it is not registered. */
+export async function readNode(client: KubeClient, name: string): Promise<NodeView | undefined> {
+  const node = await getOrUndefined(client, `/api/v1/nodes/${name}`);
+  return node === undefined ? undefined : nodeView(node as NodeObject);
 }
 
 /** An API error as a person can read it: status and the API's own message. */
 export function describeApiError(error: unknown): string {
-  const status = statusOf(error);
-  const body = (error as { body?: unknown }).body;
-  let message: string | undefined;
-  try {
-    const parsed = typeof body === "string" ? (JSON.parse(body) as { message?: string }) : undefined;
-    message = parsed?.message;
-  } catch {
-    message = typeof body === "string" ? body.slice(0, 200) : undefined;
-  }
-  if (status === undefined) return error instanceof Error ? error.message : String(error);
-  return `Kubernetes API answered ${status}${message ? `: ${message}` : ""}`;
+  if (error instanceof KubeApiError) return `Kubernetes API answered ${error.status}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
 }

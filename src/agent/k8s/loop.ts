@@ -3,13 +3,21 @@
  * follow the nodes, and the oldest READY master keeps the join material fresh.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { kubeClientFromFile } from "../../k8s/client.js";
 import { ADMIN_CONF } from "../../node/paths.js";
 import { type AgentContext, need } from "../state.js";
 import { exec } from "./cluster.js";
-import { coreApi, describeApiError } from "./kube.js";
+import { reconcileVanished, serveDepartures } from "./departures.js";
+import { reconcileEtcd } from "./etcd-members.js";
+import { describeApiError } from "./kube.js";
 import { isReady, podCidrPeers, roleVms } from "./peers.js";
 import { refreshMaterial } from "./refresh.js";
 import { syncRoutes } from "./routes.js";
+
+/** Nodes seen without a VM in the last round (deleted when seen so again). */
+let vanishedBefore = new Set<string>();
+/** etcd members seen without a master VM in the last round. */
+let strayBefore = new Set<string>();
 
 export async function k8sRound(ctx: AgentContext): Promise<void> {
   const address = need(ctx.address, "the address");
@@ -21,7 +29,20 @@ export async function k8sRound(ctx: AgentContext): Promise<void> {
   const masters = await roleVms(ctx.onegate, "master");
   const leader = masters.find(isReady);
   if (leader?.id !== need(ctx.self, "this VM").id) return;
-  await refreshMaterial(ctx.onegate, coreApi(ADMIN_CONF), masters, address, ctx.log);
+  const api = kubeClientFromFile(ADMIN_CONF);
+  try {
+    await refreshMaterial(ctx.onegate, api, masters, address, ctx.log);
+    const nodes = [
+      ...masters.map((vm) => ({ ...vm, role: "master" })),
+      ...(await roleVms(ctx.onegate, "worker")).map((vm) => ({ ...vm, role: "worker" })),
+      ...(await roleVms(ctx.onegate, "storage")).map((vm) => ({ ...vm, role: "storage" })),
+    ];
+    await serveDepartures(ctx.onegate, api, nodes, ctx.log);
+    vanishedBefore = await reconcileVanished(api, nodes, vanishedBefore, ctx.log);
+    strayBefore = await reconcileEtcd(masters, strayBefore, ctx.log);
+  } finally {
+    api.close();
+  }
 }
 
 export async function k8sLoop(ctx: AgentContext, stop: AbortSignal): Promise<void> {

@@ -4,13 +4,14 @@
  * find fresh ones. Material is renewed when it nears its end or when the cluster lost it
  * (its Secret is gone: expired, or deleted by an operator).
  */
-import type { CoreV1Api } from "@kubernetes/client-node";
+
+import type { KubeClient } from "../../k8s/client.js";
 import { caCertHash, createToken, generateMaterial, uploadCerts } from "../../node/kubeadm.js";
 import { CA_CERT } from "../../node/paths.js";
 import type { OneGateClient } from "../../onegate/client.js";
 import type { OneGateVm } from "../../onegate/client-values.js";
 import { exec } from "./cluster.js";
-import { statusOf } from "./kube.js";
+import { getOrUndefined } from "./kube.js";
 import {
   freshest,
   KEY_TTL_MS,
@@ -22,20 +23,14 @@ import {
 const TOKEN_RENEW_MS = 12 * 3600_000;
 const KEY_RENEW_MS = 60 * 60_000;
 
-async function secretExists(api: CoreV1Api, name: string): Promise<boolean> {
-  try {
-    await api.readNamespacedSecret({ name, namespace: "kube-system" });
-    return true;
-  } catch (error) {
-    if (statusOf(error) === 404) return false;
-    throw error;
-  }
+async function secretExists(api: KubeClient, name: string): Promise<boolean> {
+  return (await getOrUndefined(api, `/api/v1/namespaces/kube-system/secrets/${name}`)) !== undefined;
 }
 
 /** Renews what needs it and publishes the result on this master; true when it changed anything. */
 export async function refreshMaterial(
   onegate: OneGateClient,
-  api: CoreV1Api,
+  api: KubeClient,
   masters: readonly OneGateVm[],
   address: string,
   log: (l: string) => void,

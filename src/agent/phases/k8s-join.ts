@@ -13,7 +13,10 @@ import type { Phase } from "../runner.js";
 import { type AgentContext, need } from "../state.js";
 
 const WAIT_MS = 30 * 60_000;
-const ATTEMPTS = 3;
+const ATTEMPTS = 4;
+const RETRY_SAME_AFTER_MS = 60_000;
+
+type FailedJoin = PublishedMaterial & { readonly at: number };
 /** Material must outlive the join by this much; older material waits for the masters to mint more. */
 const MARGIN_MS = 5 * 60_000;
 
@@ -22,7 +25,7 @@ function readiness(
   masters: readonly OneGateVm[],
   selfId: number,
   controlPlane: boolean,
-  failed: readonly PublishedMaterial[],
+  failed: readonly FailedJoin[],
 ) {
   // Control-plane joins go one at a time, oldest first: etcd grows by one member at a time.
   const before = masters.filter((m) => m.id < selfId && !isReady(m));
@@ -32,17 +35,20 @@ function readiness(
   if (!material) return { wait: "no master has published join material yet" };
   if (!usable(material, controlPlane, Date.now(), MARGIN_MS))
     return { wait: "the published join material expires too soon; waiting for fresh material" };
-  if (failed.some((f) => f.token === material.token && f.certificateKey === material.certificateKey))
-    return {
-      wait: "the published join material did not work; waiting for the masters to mint fresh material",
-    };
+  // After a failed join, fresher material is waited for a while, then the same is tried again:
+  // the failure may have had another cause (a busy machine) and the material may be good.
+  const lastFailure = failed.findLast(
+    (f) => f.token === material.token && f.certificateKey === material.certificateKey,
+  );
+  if (lastFailure && Date.now() - lastFailure.at < RETRY_SAME_AFTER_MS)
+    return { wait: "the last join with this material failed; waiting for fresh material, or a minute" };
   return { material };
 }
 
 async function waitForMaterial(
   ctx: AgentContext,
   controlPlane: boolean,
-  failed: readonly PublishedMaterial[],
+  failed: readonly FailedJoin[],
 ): Promise<PublishedMaterial> {
   const selfId = need(ctx.self, "this VM").id;
   const deadline = Date.now() + WAIT_MS;
@@ -68,8 +74,9 @@ export const kubeadmJoinPhase: Phase<AgentContext> = {
     const kind = controlPlane ? "control-plane" : ctx.role === "storage" ? "storage" : "worker";
     const config = join(KUBEADM_DIR, "join.yaml");
     // Published material can stop working before its published end (its Secrets deleted, a
-    // clock off): a join that fails is undone and tried again once the masters mint new material.
-    const failed: PublishedMaterial[] = [];
+    // clock off): a join that fails is undone, and tried again with new material, or with the
+    // same after a minute (the failure may have had another cause).
+    const failed: FailedJoin[] = [];
     for (let attempt = 1; ; attempt++) {
       const material = await waitForMaterial(ctx, controlPlane, failed);
       const file = renderKubeadmJoin(clusterOf(ctx), nodeOf(ctx), material, kind);
@@ -85,10 +92,12 @@ export const kubeadmJoinPhase: Phase<AgentContext> = {
       } catch (error) {
         await kubeadmReset(exec);
         if (attempt >= ATTEMPTS) throw error;
+        // The tool's own words matter here (kubeadm says why it gave up at the end).
+        const said = error instanceof Error ? error.message : String(error);
         ctx.log(
-          `[kubeadm-join] join failed (${String(error).split("\n")[0]}); undone, will retry with fresh material`,
+          `[kubeadm-join] join failed; undone with kubeadm reset; will retry:\n${said.trim().split("\n").slice(-15).join("\n")}`,
         );
-        failed.push(material);
+        failed.push({ ...material, at: Date.now() });
       }
     }
     return "changed";

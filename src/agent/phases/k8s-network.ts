@@ -1,15 +1,31 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { writeIfChanged } from "../../host/files.js";
+import { kubeClientFromFile } from "../../k8s/client.js";
 import { ADMIN_CONF, CNI_CONF_DIR, KUBELET_CONF } from "../../node/paths.js";
 import { attribute } from "../../onegate/client-values.js";
 import { renderBridgeConflist } from "../../render/cni-bridge.js";
 import { exec, nodeOf } from "../k8s/cluster.js";
-import { coreApi, readNode } from "../k8s/kube.js";
+import { readNode } from "../k8s/kube.js";
 import { POD_CIDR_KEY, podCidrPeers } from "../k8s/peers.js";
 import { syncRoutes } from "../k8s/routes.js";
 import type { Phase } from "../runner.js";
 import { type AgentContext, need } from "../state.js";
+
+async function waitForPodCidr(kubeconfig: string, name: string): Promise<string> {
+  const api = kubeClientFromFile(kubeconfig);
+  try {
+    const deadline = Date.now() + 5 * 60_000;
+    for (;;) {
+      const podCidr = (await readNode(api, name).catch(() => undefined))?.podCidr;
+      if (podCidr) return podCidr;
+      if (Date.now() > deadline) throw new Error(`node ${name} got no pod CIDR within 5 min`);
+      await sleep(1000);
+    }
+  } finally {
+    api.close();
+  }
+}
 
 export const kubeconfigOf = (ctx: AgentContext) => (ctx.role === "master" ? ADMIN_CONF : KUBELET_CONF);
 
@@ -22,16 +38,8 @@ export const podNetwork: Phase<AgentContext> = {
   title: "configure the bridge pod network for this node's pod CIDR, with routes to its peers",
   shouldRun: (ctx) => ctx.k8s !== undefined && ctx.platform?.podNetwork === "bridge",
   async run(ctx) {
-    const api = coreApi(kubeconfigOf(ctx));
     const node = nodeOf(ctx);
-    const deadline = Date.now() + 5 * 60_000;
-    let podCidr: string | undefined;
-    while (!podCidr) {
-      podCidr = (await readNode(api, node.name).catch(() => undefined))?.podCidr;
-      if (podCidr) break;
-      if (Date.now() > deadline) throw new Error(`node ${node.name} got no pod CIDR within 5 min`);
-      await sleep(1000);
-    }
+    const podCidr = await waitForPodCidr(kubeconfigOf(ctx), node.name);
     const file = renderBridgeConflist(podCidr);
     let changed = await writeIfChanged(join(CNI_CONF_DIR, file.path), file.content, file.mode);
     const config = need(ctx.config, "the parameters");

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { CloudError, UsageError } from "../../errors.js";
 import { cleanupService, isClean, listLeftovers } from "../../local/cleanup.js";
 import { daemonAlive, daemonLog, readSnapshot, rootOf } from "../../local/cloud-state.js";
-import { vmDir } from "../../local/names.js";
+import { removedLog, vmDir } from "../../local/names.js";
 import { type ServiceView, serviceViews } from "../../local/status.js";
 import { execInVm } from "../../local/vm-exec.js";
 import { type Io, printJson } from "../io.js";
@@ -59,7 +59,16 @@ export function registerScale(program: Command, io: Io): void {
         if (id === undefined) throw new UsageError(`${name} has no service deployed`);
         const count = parseIntOption("<count>", countText, 0, 1000);
         const started = Date.now();
-        await flowClient(cloud).scale(id, role, count, opts.force ?? false);
+        await flowClient(cloud)
+          .scale(id, role, count, opts.force ?? false)
+          .catch((error: unknown) => {
+            // OneFlow's refusal names the minimum; for the masters, say why it is there.
+            if (role === "master" && error instanceof Error && /Minimum cardinality/.test(error.message))
+              throw new UsageError(
+                `${error.message}: the masters' etcd needs 3 members to keep quorum when one fails, so the master role never goes below 3 (--force overrides, at that risk)`,
+              );
+            throw error;
+          });
         io.out(`onekube: scaling ${role} of ${name} to ${count}\n`);
         if (!opts.wait) return;
         // Settled once the role's history shows this scale (SCALING after `started`) ending.
@@ -160,7 +169,17 @@ export function registerLogs(program: Command, io: Io): void {
     .action((name: string, which: string | undefined, opts: { lines?: string }) => {
       const cloud = findCloud(io, name);
       let file = daemonLog(cloud.root, name);
-      if (which !== undefined) {
+      const removed =
+        which !== undefined && /^\d+$/.test(which) ? removedLog(cloud.root, name, Number(which)) : "";
+      if (
+        which !== undefined &&
+        removed &&
+        existsSync(removed) &&
+        !existsSync(join(vmDir(cloud.root, name, Number(which)), "agent.log"))
+      ) {
+        // A VM removed by a scale-down: its log was kept when it went.
+        file = removed;
+      } else if (which !== undefined) {
         const vm = findVm(cloud, which);
         file = join(vmDir(cloud.root, name, vm.id), "agent.log");
         if (!existsSync(file)) {

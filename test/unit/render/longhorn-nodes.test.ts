@@ -18,10 +18,8 @@ describe("withLonghornStorageNodes", () => {
   it("puts default disks on labelled nodes only, at the storage mount point, tolerating their taint", () => {
     const objects = withLonghornStorageNodes(upstream(), "/var/lib/longhorn");
     const settings = byName(objects, "ConfigMap", "longhorn-default-setting");
-    const yaml = parse((settings?.data as Record<string, string>)["default-setting.yaml"] ?? "") as Record<
-      string,
-      string
-    >;
+    const data = (settings?.data ?? {}) as Record<string, string>;
+    const yaml = parse(data["default-setting.yaml"] ?? "") as Record<string, string>;
     assert.equal(yaml["create-default-disk-labeled-nodes"], "true");
     assert.equal(yaml["default-data-path"], "/var/lib/longhorn");
     assert.equal(yaml["taint-toleration"], "node.longhorn.io/create-default-disk=true:NoSchedule");

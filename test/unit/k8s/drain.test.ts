@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { vanished } from "../../../src/agent/k8s/departures.js";
+import { strayMembers } from "../../../src/agent/k8s/etcd-members.js";
+import { evictable, type PodObject } from "../../../src/k8s/drain.js";
+import type { OneGateVm } from "../../../src/onegate/client-values.js";
+
+const pod = (name: string, extra: Partial<PodObject["metadata"]> = {}, phase = "Running"): PodObject => ({
+  metadata: { name, namespace: "default", ...extra },
+  status: { phase },
+});
+
+describe("evictable", () => {
+  it("evicts what kubectl drain evicts: not DaemonSet pods, not static pods, not finished pods", () => {
+    const pods = [
+      pod("web"),
+      pod("proxy", { ownerReferences: [{ kind: "DaemonSet" }] }),
+      pod("etcd", { annotations: { "kubernetes.io/config.mirror": "abc" } }),
+      pod("job", {}, "Succeeded"),
+      pod("crashed", {}, "Failed"),
+      pod("replica", { ownerReferences: [{ kind: "ReplicaSet" }] }),
+    ];
+    assert.deepEqual(
+      evictable(pods).map((p) => p.metadata.name),
+      ["web", "replica"],
+    );
+  });
+});
+
+describe("vanished", () => {
+  const vm = (id: number, node?: string): OneGateVm => ({
+    id,
+    name: `vm${id}`,
+    state: 3,
+    lcmState: 3,
+    userTemplate: node ? { ONEGATE_K8S_NODE_NAME: node } : {},
+    nics: [],
+    nicAliases: [],
+  });
+
+  it("names our nodes that no VM of the service names, never foreign nodes", () => {
+    const nodes = ["onekube-ip-10-0-0-1", "onekube-ip-10-0-0-2", "someone-elses-node"];
+    assert.deepEqual(vanished(nodes, [vm(1, "onekube-ip-10-0-0-1"), vm(2)]), ["onekube-ip-10-0-0-2"]);
+    assert.deepEqual(vanished(nodes, [vm(1, "onekube-ip-10-0-0-1"), vm(2, "onekube-ip-10-0-0-2")]), []);
+  });
+});
+
+describe("strayMembers", () => {
+  const master = (id: number, node: string): OneGateVm => ({
+    id,
+    name: `master_${id}`,
+    state: 3,
+    lcmState: 3,
+    userTemplate: { ONEGATE_K8S_NODE_NAME: node },
+    nics: [],
+    nicAliases: [],
+  });
+
+  it("names the etcd members no master VM names; never one that has not started", () => {
+    const members = [
+      { id: "1", name: "onekube-ip-10-0-0-1" },
+      { id: "2", name: "onekube-ip-10-0-0-2" },
+      { id: "3", name: "" },
+    ];
+    assert.deepEqual(strayMembers(members, [master(1, "onekube-ip-10-0-0-1")]), [
+      { id: "2", name: "onekube-ip-10-0-0-2" },
+    ]);
+  });
+});
