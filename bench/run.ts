@@ -1,5 +1,7 @@
 import { benchControlPlane } from "./control-plane.js";
+import { benchImages } from "./images.js";
 import { benchLocalUp } from "./local-up.js";
+import { benchScale } from "./scale.js";
 import { benchVnf } from "./vnf.js";
 
 // Each benchmark prints its own figures; `npm run bench` runs them all (as root).
@@ -8,3 +10,6 @@ await benchLocalUp(runs);
 await benchVnf(runs);
 // A real control plane takes minutes: fewer runs unless asked.
 await benchControlPlane(Number(process.env.BENCH_CP_RUNS ?? Math.min(runs, 2)));
+await benchScale(Number(process.env.BENCH_CP_RUNS ?? Math.min(runs, 2)));
+// A cold image build recompiles flannel and MetalLB from source (~10 min on 2 cores).
+if (process.env.BENCH_IMAGES !== "0") await benchImages();

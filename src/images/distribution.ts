@@ -94,6 +94,14 @@ export class RegistryClient {
     return res.headers.get("docker-content-digest") ?? undefined;
   }
 
+  /** Whether the registry holds `repository:ref` (a HEAD, as containerd resolves a reference). */
+  async hasManifest(repository: string, ref: string): Promise<boolean> {
+    const url = `${this.base}/v2/${repository}/manifests/${ref}`;
+    const init = { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } };
+    const res = await this.#call(`look for manifest ${repository}:${ref}`, url, init, [200, 404]);
+    return res.status === 200;
+  }
+
   async getManifest(repository: string, ref: string): Promise<FetchedManifest> {
     const url = `${this.base}/v2/${repository}/manifests/${ref}`;
     const res = await this.#call(

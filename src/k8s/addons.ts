@@ -1,5 +1,7 @@
+import { withBuiltAddonImages } from "../images/addon-images.js";
 import type { KubeObject, ServiceConfig } from "../params/types.js";
 import { renderCanal } from "../render/canal.js";
+import { canalWithoutCalico, WITHOUT_CALICO_NOTE } from "../render/canal-flannel.js";
 import { renderLonghornStorageClasses, withLonghornDefaultClass } from "../render/longhorn.js";
 import { withLonghornStorageNodes } from "../render/longhorn-nodes.js";
 import { renderMetalLb } from "../render/metallb.js";
@@ -19,12 +21,37 @@ export type AddonManifests = { readonly [name in AddonName]?: readonly KubeObjec
 export interface Addon {
   readonly name: AddonName;
   readonly objects: KubeObject[];
+  /** What was left out on purpose, for the add-on's status. */
+  readonly note?: string;
 }
 
-export function addonObjects(config: ServiceConfig, manifests: AddonManifests): Addon[] {
+export interface AddonOptions {
+  /** Canal's flannel half only (the platform cannot have Calico's images): canal-flannel.ts. */
+  readonly withoutCalico?: boolean;
+}
+
+/**
+ * Each add-on's objects, with every image onekube builds pointed at the built tag (Canal's
+ * flannel: the version its manifest pins has no served source), so that a registry loaded by
+ * `onekube images push` holds every built image the objects name.
+ */
+export function addonObjects(
+  config: ServiceConfig,
+  manifests: AddonManifests,
+  o: AddonOptions = {},
+): Addon[] {
+  return renderAddons(config, manifests, o).map((a) => ({ ...a, objects: withBuiltAddonImages(a.objects) }));
+}
+
+function renderAddons(config: ServiceConfig, manifests: AddonManifests, o: AddonOptions): Addon[] {
   const addons: Addon[] = [];
   if (manifests.canal) {
-    addons.push({ name: "canal", objects: renderCanal(manifests.canal, config.podsNetwork) });
+    const canal = renderCanal(manifests.canal, config.podsNetwork);
+    addons.push(
+      o.withoutCalico
+        ? { name: "canal", objects: canalWithoutCalico(canal), note: WITHOUT_CALICO_NOTE }
+        : { name: "canal", objects: canal },
+    );
   }
   // Both classes are applied as objects even though Longhorn's manager owns `longhorn` and
   // re-creates it from its ConfigMap: the class must exist where the manager cannot run (the

@@ -20,6 +20,8 @@ export interface CloudInfo {
   readonly network: { readonly cidr: string; readonly gateway: string };
   readonly onegateUrl: string;
   readonly oneflow: { readonly url: string; readonly user: string; readonly password: string };
+  /** `host:port` of the cloud's own registry (plain HTTP), when it serves the built images. */
+  readonly registry?: string;
   /** The service this cloud deployed, once instantiated. */
   serviceId?: number;
   readonly templateId: number;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { FlowEngine } from "../flow/engine.js";
 import { serveOneFlow } from "../flow/serve.js";
 import { createOneFlowApp, singleUser } from "../flow/server.js";
@@ -8,12 +9,14 @@ import { createOneGateApp } from "../onegate/server.js";
 import { makeToken, newTokenPassword } from "../onegate/token.js";
 import { ROLES } from "../params/types.js";
 import { serviceTemplate, vmTemplate } from "../service/template.js";
+import { registryUnavailable, startCloudRegistry } from "./cloud-registry.js";
 import { type CloudInfo, writeCloudInfo, writeSnapshot } from "./cloud-state.js";
 import { EngineGateBackend } from "./gate-backend.js";
 import { raiseHostLimits } from "./host-limits.js";
 import { serviceDir } from "./names.js";
 import { NetnsDriver } from "./netns-driver.js";
 import { processStart } from "./processes.js";
+import { cacheDir, localVmImage } from "./vm-image.js";
 
 /** OpenNebula's OneGate port; each local service listens on its own bridge address. */
 export const ONEGATE_PORT = 5030;
@@ -30,6 +33,11 @@ export interface CloudOptions {
   readonly deployTimeoutMs: number;
   /** The agent each VM runs; default `node bin/onekube.js agent`. */
   readonly agent?: readonly string[] | undefined;
+  /**
+   * Serve the build cache's images from a registry on the gateway (default: when the VMs run
+   * Kubernetes and the registry and images are built; otherwise VMs import the archives).
+   */
+  readonly registry?: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -49,16 +57,28 @@ export interface RunningCloud {
 export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   mkdirSync(serviceDir(options.root, options.name), { recursive: true });
   for (const line of raiseHostLimits()) options.log(`[cloud] raised a host limit for the VMs: ${line}`);
+  const cache = cacheDir();
+  const registry = options.registry ?? wantsRegistry(cache, options.log);
   const driver = await NetnsDriver.open({
     root: options.root,
     service: options.name,
     ...(options.cidr ? { cidr: options.cidr } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
+    image: localVmImage(process.env, { registry }),
   });
   // A start that fails half-way removes what it made: the servers, the VMs, the network.
   const opened: { close(): Promise<void> }[] = [];
   try {
     const gateway = driver.network.gateway;
+    const served = registry
+      ? await startCloudRegistry({
+          cache,
+          dir: join(serviceDir(options.root, options.name), "registry"),
+          gateway,
+          log: options.log,
+        })
+      : undefined;
+    if (served) opened.push({ close: () => served.registry.stop() });
     const onegateUrl = `http://${gateway}:${ONEGATE_PORT}`;
     const tokenPassword = newTokenPassword();
     // The VM templates of the four roles, as template ids 0..3 of the service template.
@@ -97,6 +117,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       onegateUrl: gate.url,
       oneflow: { url: flow.url, user: "oneadmin", password },
       templateId: Number(template.DOCUMENT.ID),
+      ...(served ? { registry: served.mirror } : {}),
     };
     const persist = () => writeSnapshot(options.root, options.name, engine.snapshot());
     engine.onChange(persist);
@@ -110,7 +131,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       engine,
       async stop() {
         engine.close();
-        await Promise.allSettled([gate.close(), flow.close()]);
+        await Promise.allSettled(opened.map((o) => o.close()));
         await driver.close();
       },
     };
@@ -119,4 +140,12 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     await driver.close().catch(() => {});
     throw error;
   }
+}
+
+/** A registry for VMs that run Kubernetes, where the cache holds it and the images. */
+function wantsRegistry(cache: string, log: (line: string) => void): boolean {
+  if (process.env.ONEKUBE_NODE_RUNTIME === "none") return false;
+  const why = registryUnavailable(cache);
+  if (why) log(`[cloud] no local registry: ${why}; the VMs import the image archives instead`);
+  return why === undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * What the local cloud's "VM image" holds besides the host's own files: the Kubernetes, runtime
  * and etcd binaries built into the cache (on PATH), and the variables that tell the agent about
- * this platform's quirks (node/platform.ts): images come from archives, pods use the bridge
+ * this platform's quirks (node/platform.ts): images come from the cloud's registry (or archives), pods use the bridge
  * network, each VM gets its own cgroup root, add-on manifests come from a directory.
  */
 import { existsSync } from "node:fs";
@@ -26,7 +26,14 @@ export interface VmImage {
   readonly env: Readonly<Record<string, string>>;
 }
 
-export function localVmImage(env: Readonly<Record<string, string | undefined>> = process.env): VmImage {
+/**
+ * `registry`: the cloud serves the images from its own registry (ONEAPP_K8S_REGISTRY_MIRROR),
+ * so the VMs pull; without it they import the archives of the build cache.
+ */
+export function localVmImage(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  o: { registry?: boolean } = {},
+): VmImage {
   const cache = cacheDir(env);
   const addons = env[PLATFORM_ENV.addonsDir] ?? defaultAddonsDir();
   const pass = (key: string) => (env[key] ? { [key]: env[key] as string } : {});
@@ -38,8 +45,9 @@ export function localVmImage(env: Readonly<Record<string, string | undefined>> =
       join(cache, "etcd", `v${VERSIONS.etcd}`, "bin"),
     ],
     env: {
-      [PLATFORM_ENV.imageArchives]: join(cache, "images", VERSIONS.kubernetes),
-      [PLATFORM_ENV.podNetwork]: "bridge",
+      ...(o.registry ? {} : { [PLATFORM_ENV.imageArchives]: join(cache, "images", VERSIONS.kubernetes) }),
+      // Served images include flannel's: Canal's VXLAN data path runs (without Calico's images).
+      [PLATFORM_ENV.podNetwork]: o.registry ? "flannel" : "bridge",
       ...(addons ? { [PLATFORM_ENV.addonsDir]: addons } : {}),
       ...pass(PLATFORM_ENV.runtime),
       ...pass(PLATFORM_ENV.loopSeconds),

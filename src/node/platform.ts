@@ -5,7 +5,12 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
-export type PodNetwork = "canal" | "bridge";
+/**
+ * `canal`: Canal as released. `bridge`: the standard CNI plugins with a static route per node.
+ * `flannel`: the same bridge per node, its traffic between nodes carried by Canal's flannel (VXLAN)
+ * with Calico left out, where Calico's images cannot be had.
+ */
+export type PodNetwork = "canal" | "bridge" | "flannel";
 
 export interface NodePlatform {
   /** `none`: a VM image without Kubernetes (tests of the vnf role alone). */
@@ -14,7 +19,6 @@ export interface NodePlatform {
   readonly cgroupRoot?: string;
   /** A directory of OCI archives to import instead of pulling (no registry reachable). */
   readonly imageArchives?: string;
-  /** `bridge`: the standard CNI plugins with a route per node, where Canal's images are not at hand. */
   readonly podNetwork: PodNetwork;
   /** Where the pinned add-on manifests are, instead of downloading them. */
   readonly addonsDir?: string;
@@ -33,8 +37,10 @@ export const PLATFORM_ENV = {
 
 export function nodePlatform(env: Readonly<Record<string, string | undefined>>): NodePlatform {
   const podNetwork = env[PLATFORM_ENV.podNetwork] ?? "canal";
-  if (podNetwork !== "canal" && podNetwork !== "bridge")
-    throw new Error(`${PLATFORM_ENV.podNetwork}=${JSON.stringify(podNetwork)}: expected canal or bridge`);
+  if (podNetwork !== "canal" && podNetwork !== "bridge" && podNetwork !== "flannel")
+    throw new Error(
+      `${PLATFORM_ENV.podNetwork}=${JSON.stringify(podNetwork)}: expected canal, bridge or flannel`,
+    );
   const loop = Number(env[PLATFORM_ENV.loopSeconds] ?? "10");
   if (!Number.isFinite(loop) || loop <= 0)
     throw new Error(

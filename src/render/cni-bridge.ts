@@ -6,10 +6,11 @@ export const BRIDGE_CONFLIST = "05-onekube-bridge.conflist";
 /**
  * The standard CNI plugins' network for one node (the local cloud, where Canal's images are not
  * at hand): a Linux bridge with the node's pod CIDR, addresses from host-local. Traffic to other
- * nodes' pods leaves through the node's routes (one per peer), unmasqueraded, so pod addresses
- * stay visible end to end; hairpin lets a pod reach itself through a Service.
+ * nodes' pods leaves through the node's routes (one per peer, or flannel's VXLAN device, whose
+ * 50-byte header the pods' `mtu` leaves room for), unmasqueraded, so pod addresses stay visible
+ * end to end; hairpin lets a pod reach itself through a Service.
  */
-export function renderBridgeConflist(podCidr: string): RenderedFile {
+export function renderBridgeConflist(podCidr: string, o: { mtu?: number } = {}): RenderedFile {
   const conflist = {
     cniVersion: "1.0.0",
     name: "onekube",
@@ -20,6 +21,7 @@ export function renderBridgeConflist(podCidr: string): RenderedFile {
         isGateway: true,
         ipMasq: false,
         hairpinMode: true,
+        ...(o.mtu === undefined ? {} : { mtu: o.mtu }),
         ipam: { type: "host-local", ranges: [[{ subnet: podCidr }]], routes: [{ dst: "0.0.0.0/0" }] },
       },
       { type: "portmap", capabilities: { portMappings: true } },

@@ -4,8 +4,10 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { kubeClientFromFile } from "../../k8s/client.js";
+import { prepareStorageDisk } from "../../node/disk.js";
 import { ADMIN_CONF } from "../../node/paths.js";
 import { type AgentContext, need } from "../state.js";
+import { retryIncompleteAddons } from "./addons-retry.js";
 import { exec } from "./cluster.js";
 import { reconcileVanished, serveDepartures } from "./departures.js";
 import { reconcileEtcd } from "./etcd-members.js";
@@ -25,6 +27,12 @@ export async function k8sRound(ctx: AgentContext): Promise<void> {
     const peers = await podCidrPeers(ctx.onegate);
     await syncRoutes(exec, address, peers, need(ctx.config, "the parameters").podsNetwork, ctx.log);
   }
+  if (ctx.role === "storage") {
+    // A disk resized while the VM runs (OpenNebula's disk resize) is grown here, not at the next boot.
+    const storage = need(ctx.config, "the parameters").storage;
+    const r = await prepareStorageDisk(exec, storage, { log: ctx.log });
+    if (r.grown) ctx.log(`[storage-disk] ${storage.device} grown to ${r.filesystemBytes} bytes`);
+  }
   if (ctx.role !== "master") return;
   const masters = await roleVms(ctx.onegate, "master");
   const leader = masters.find(isReady);
@@ -40,6 +48,7 @@ export async function k8sRound(ctx: AgentContext): Promise<void> {
     await serveDepartures(ctx.onegate, api, nodes, ctx.log);
     vanishedBefore = await reconcileVanished(api, nodes, vanishedBefore, ctx.log);
     strayBefore = await reconcileEtcd(masters, strayBefore, ctx.log);
+    await retryIncompleteAddons(ctx, api, masters);
   } finally {
     api.close();
   }

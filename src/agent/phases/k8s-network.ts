@@ -29,24 +29,32 @@ async function waitForPodCidr(kubeconfig: string, name: string): Promise<string>
 
 export const kubeconfigOf = (ctx: AgentContext) => (ctx.role === "master" ? ADMIN_CONF : KUBELET_CONF);
 
+/** flannel's VXLAN header: a pod's packets to other nodes must leave room for it. */
+const VXLAN_MTU = 1450;
+
 /**
- * The bridge pod network (where the platform asks for it instead of Canal): the node's pod CIDR,
- * allocated by the controller manager, goes into the CNI configuration; routes to the peers'.
+ * The bridge pod network (where the platform asks for it instead of Canal's own CNI): the node's
+ * pod CIDR, allocated by the controller manager, goes into the CNI configuration; the peers' are
+ * reached by a route to each (`bridge`) or through flannel's VXLAN, which programs its own (`flannel`).
  */
 export const podNetwork: Phase<AgentContext> = {
   name: "pod-network",
-  title: "configure the bridge pod network for this node's pod CIDR, with routes to its peers",
-  shouldRun: (ctx) => ctx.k8s !== undefined && ctx.platform?.podNetwork === "bridge",
+  title: "configure the bridge pod network for this node's pod CIDR, with routes to its peers (or flannel's)",
+  shouldRun: (ctx) =>
+    ctx.k8s !== undefined &&
+    (ctx.platform?.podNetwork === "bridge" || ctx.platform?.podNetwork === "flannel"),
   async run(ctx) {
     const node = nodeOf(ctx);
     const podCidr = await waitForPodCidr(kubeconfigOf(ctx), node.name);
-    const file = renderBridgeConflist(podCidr);
+    const flannel = ctx.platform?.podNetwork === "flannel";
+    const file = renderBridgeConflist(podCidr, flannel ? { mtu: VXLAN_MTU } : {});
     let changed = await writeIfChanged(join(CNI_CONF_DIR, file.path), file.content, file.mode);
     const config = need(ctx.config, "the parameters");
     if (!ctx.self || attribute(ctx.self, POD_CIDR_KEY) !== podCidr) {
       await ctx.onegate.update({ [POD_CIDR_KEY]: podCidr });
       changed = true;
     }
+    if (flannel) return changed ? "changed" : "unchanged";
     const peers = await podCidrPeers(ctx.onegate);
     changed = (await syncRoutes(exec, node.address, peers, config.podsNetwork, ctx.log)) || changed;
     return changed ? "changed" : "unchanged";

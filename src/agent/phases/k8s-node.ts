@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeIfChanged } from "../../host/files.js";
 import { ensureCgroupRoot } from "../../node/cgroups.js";
@@ -6,7 +6,9 @@ import { startKubelet } from "../../node/kubelet.js";
 import { PATCHES_DIR } from "../../node/paths.js";
 import { probeHost } from "../../node/platform.js";
 import { importArchives, requireNodePrograms, startContainerd } from "../../node/runtime.js";
+import type { RegistryHost } from "../../params/types.js";
 import { renderKubeletPatch } from "../../render/kubeadm.js";
+import { renderMirrorHosts } from "../../render/registry.js";
 import { cgroupDriver, exec, isKubernetesNode } from "../k8s/cluster.js";
 import type { Phase } from "../runner.js";
 import { type AgentContext, need } from "../state.js";
@@ -19,10 +21,31 @@ function enableForwarding(): boolean {
   return true;
 }
 
+/**
+ * containerd's hosts.toml per upstream registry pointing at ONEAPP_K8S_REGISTRY_MIRROR; without
+ * a mirror, ours are removed (containerd then pulls from the upstream registries).
+ */
+async function writeMirrorHosts(mirror: RegistryHost | undefined): Promise<boolean> {
+  let changed = false;
+  for (const file of renderMirrorHosts({
+    mirror: mirror?.host ?? "unset",
+    scheme: mirror?.scheme ?? "https",
+  })) {
+    const path = join("/etc", file.path);
+    if (mirror) changed = (await writeIfChanged(path, file.content, file.mode)) || changed;
+    else if (existsSync(path)) {
+      rmSync(path);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 /** containerd, the images a node without a registry needs, and kubelet waiting for kubeadm. */
 export const nodeRuntime: Phase<AgentContext> = {
   name: "node-runtime",
-  title: "start containerd and kubelet (and import images where no registry is reachable)",
+  title:
+    "start containerd (pulling through the registry mirror, if any) and kubelet (and import images where no registry is reachable)",
   shouldRun: isKubernetesNode,
   async run(ctx) {
     const platform = need(ctx.platform, "the platform");
@@ -41,6 +64,12 @@ export const nodeRuntime: Phase<AgentContext> = {
       ...(platform.cgroupRoot ? { cgroupRoot: platform.cgroupRoot } : {}),
     });
     changed = (await writeIfChanged(join(PATCHES_DIR, patch.path), patch.content, patch.mode)) || changed;
+    const mirror = need(ctx.config, "the parameters").registryMirror;
+    if (mirror)
+      ctx.log(
+        `[node-runtime] every image from ${mirror.scheme}://${mirror.host} (ONEAPP_K8S_REGISTRY_MIRROR)`,
+      );
+    changed = (await writeMirrorHosts(mirror)) || changed;
     changed =
       (await startContainerd({
         exec,

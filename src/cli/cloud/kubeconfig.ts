@@ -1,14 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { writeIfChanged } from "../../host/files.js";
-import { vmDir } from "../../local/names.js";
 import type { Io } from "../io.js";
 import { findCloud, serviceView } from "./access.js";
-
-/** kubeadm's admin kubeconfig, as a master of the local cloud holds it (its server is the endpoint). */
-const ADMIN_CONF = "root/etc/kubernetes/admin.conf";
+import { adminKubeconfig } from "./cluster-summary.js";
 
 export function registerKubeconfig(program: Command, io: Io): void {
   program
@@ -18,15 +15,13 @@ export function registerKubeconfig(program: Command, io: Io): void {
     .option("-o, --output <file>", "where to write it; `-` prints it", "<name>.kubeconfig")
     .action(async (name: string, opts: { output: string }) => {
       const cloud = findCloud(io, name);
-      const masters = serviceView(cloud)?.roles.find((r) => r.name === "master")?.vms ?? [];
-      const source = masters
-        .filter((vm) => vm.ready)
-        .map((vm) => resolve(vmDir(cloud.root, name, vm.id), ADMIN_CONF))
-        .find((file) => existsSync(file));
-      if (!source)
+      const source = adminKubeconfig(cloud);
+      if (!source) {
+        const masters = serviceView(cloud)?.roles.find((r) => r.name === "master")?.vms ?? [];
         throw new UsageError(
           `no READY master of ${name} holds an admin kubeconfig yet (masters: ${masters.map((m) => `${m.id} ${m.ready ? "READY" : "not READY"}`).join(", ") || "none"}); see onekube status ${name}`,
         );
+      }
       const content = readFileSync(source, "utf8");
       if (opts.output === "-") {
         io.out(content);

@@ -24,7 +24,8 @@ import { userInputValues } from "../../service/template.js";
 import { addConfigOptions, type ConfigOptions } from "../commands/validate.js";
 import type { Io } from "../io.js";
 import { collect, parseIntOption, parseRole } from "../options.js";
-import { DEFAULT_NAME } from "./access.js";
+import { type Cloud, DEFAULT_NAME, serviceView } from "./access.js";
+import { adminKubeconfig, formatClusterSummary, readClusterSummary } from "./cluster-summary.js";
 import { watchDeploy } from "./progress.js";
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "bin", "onekube.js");
@@ -74,7 +75,8 @@ async function startDaemon(root: string, name: string, opts: UpOptions): Promise
   const pid = child.pid;
   if (pid === undefined)
     throw new CloudError("start the local cloud", logFile, undefined, "the daemon could not be started");
-  const deadline = Date.now() + 60_000;
+  // Loading the registry with the built images takes a while; a daemon that fails exits.
+  const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     const info = readCloudInfo(root, name);
     if (info?.pid === pid) return pid;
@@ -85,6 +87,50 @@ async function startDaemon(root: string, name: string, opts: UpOptions): Promise
     ? readFileSync(logFile, "utf8").trim().split("\n").slice(-15).join("\n")
     : "";
   throw new CloudError("start the local cloud", logFile, undefined, `the daemon did not come up:\n${tail}`);
+}
+
+/** The add-ons still incomplete (MetalLB's pools wait for its controller on a worker). */
+function incompleteAddons(cloud: Cloud): string[] {
+  const roles = serviceView(cloud)?.roles ?? [];
+  // Without workers, nothing can run the add-ons' controllers: there is nothing to wait for.
+  if ((roles.find((r) => r.name === "worker")?.vms.length ?? 0) === 0) return [];
+  const vms = roles.flatMap((r) => r.vms);
+  const published = vms.find((vm) => vm.addons.length > 0)?.addons ?? [];
+  return published.filter((a) => a.state === "incomplete").map((a) => a.name);
+}
+
+/** Waits (bounded) for the control plane to complete the add-ons, so that their objects can be shown. */
+async function waitForAddons(io: Io, cloud: Cloud, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let said = false;
+  for (;;) {
+    const waiting = incompleteAddons(cloud);
+    if (waiting.length === 0) return;
+    if (Date.now() > deadline) {
+      io.err(
+        `onekube: still incomplete after ${timeoutMs / 1000} s: ${waiting.join(", ")} (onekube status ${cloud.name} says why)\n`,
+      );
+      return;
+    }
+    if (!said) io.out(`onekube: waiting for the control plane to complete ${waiting.join(", ")}\n`);
+    said = true;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+/** The Quick Start's view of the running cluster (none where the VMs carry no Kubernetes). */
+async function printCluster(io: Io, cloud: Cloud): Promise<void> {
+  const kubeconfig = adminKubeconfig(cloud);
+  if (!kubeconfig) return;
+  await waitForAddons(io, cloud);
+  try {
+    io.out(`\n${formatClusterSummary(await readClusterSummary(kubeconfig))}\n`);
+    io.out(
+      `kubectl: onekube kubeconfig ${cloud.name} && kubectl --kubeconfig ${cloud.name}.kubeconfig get nodes\n`,
+    );
+  } catch (error) {
+    io.err(`onekube: the service runs, but its cluster could not be read: ${String(error)}\n`);
+  }
 }
 
 export function registerUp(program: Command, io: Io): void {
@@ -132,10 +178,17 @@ export function registerUp(program: Command, io: Io): void {
       if (!info) throw new CloudError("start the local cloud", root, undefined, "cloud.json vanished");
       // The endpoint defaults to the first address the driver leaves free for VIPs (.2).
       const endpoint = raw.ONEAPP_VNF_LB0_IP ?? intToIpv4(ipv4ToInt(info.network.gateway) + 1);
-      const values = { ...raw, ONEAPP_VNF_LB0_IP: endpoint };
+      // The cloud's own registry serves every image, through the parameter an operator would set.
+      const mirror =
+        info.registry && raw.ONEAPP_K8S_REGISTRY_MIRROR === undefined
+          ? { ONEAPP_K8S_REGISTRY_MIRROR: `http://${info.registry}` }
+          : {};
+      const values = { ...raw, ONEAPP_VNF_LB0_IP: endpoint, ...mirror };
       const final = parseParams(values);
       if (!final.ok) throw new ConfigError(final.issues);
       io.out(`onekube: network ${info.network.cidr}, endpoint ${endpoint}, OneGate ${info.onegateUrl}\n`);
+      if (values.ONEAPP_K8S_REGISTRY_MIRROR)
+        io.out(`onekube: images from ${values.ONEAPP_K8S_REGISTRY_MIRROR} (ONEAPP_K8S_REGISTRY_MIRROR)\n`);
       const client = new OneFlowClient(info.oneflow);
       const service = await client.instantiate(info.templateId, {
         user_inputs_values: userInputValues(values, "service"),
@@ -162,5 +215,6 @@ export function registerUp(program: Command, io: Io): void {
           undefined,
           `see above; onekube status ${name}; onekube down ${name} removes it`,
         );
+      await printCluster(io, { root, name, info, running: true });
     });
 }

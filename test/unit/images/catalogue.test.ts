@@ -13,8 +13,11 @@ import {
   kubeadmImages,
   renderAddonObjects,
 } from "../../../src/images/catalogue.js";
+import { addonObjects } from "../../../src/k8s/addons.js";
+import { loadAddonManifests } from "../../../src/k8s/manifests.js";
 import type { KubeObject } from "../../../src/params/types.js";
-import { ADDON_MANIFESTS } from "../../../src/versions.js";
+import { parseParams } from "../../../src/params/validate.js";
+import { ADDON_MANIFESTS, VERSIONS } from "../../../src/versions.js";
 import { assertGolden, SHARED_DIR } from "../../helpers/golden.js";
 
 const UPSTREAM = join(SHARED_DIR, "upstream");
@@ -145,6 +148,23 @@ describe("catalogue of the pinned add-on manifests", () => {
     assert.ok(walkImages(OBJECTS).size >= 9, "the walk found too few images: is the test data there?");
     assert.deepEqual(new Set(CATALOGUE.map((e) => e.reference)), expected);
     assert.equal(CATALOGUE.length, expected.size, "an image is listed twice");
+  });
+
+  it("names, for every image, the reference the master actually applies (addonObjects, built images patched in)", async () => {
+    // GIVEN the objects the first master applies for a default service
+    const parsed = parseParams({
+      ONEAPP_VNF_LB0_IP: "10.0.0.100",
+      ONEAPP_K8S_LOADBALANCER_RANGE: "10.0.0.200/30",
+    });
+    assert.ok(parsed.ok);
+    const applied = addonObjects(parsed.config, await loadAddonManifests(UPSTREAM)).flatMap((a) => a.objects);
+    // WHEN the catalogue's effective references (built under another tag where the manifest's has no source) are taken
+    const effective = CATALOGUE.filter((e) => !KUBEADM.includes(e.reference)).map((e) =>
+      e.source.kind === "built" && e.source.reference ? e.source.reference : e.reference,
+    );
+    // THEN they are exactly the images of the applied objects
+    assert.deepEqual(new Set(effective), walkImages(applied));
+    assert.ok(walkImages(applied).has(`docker.io/flannel/flannel:${VERSIONS.flannel}`));
   });
 
   it("gives every upstream-only image a reason", () => {

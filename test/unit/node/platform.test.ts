@@ -20,12 +20,13 @@ describe("nodePlatform", () => {
     assert.equal(p.podNetwork, "bridge");
     assert.equal(p.loopSeconds, 2);
     assert.equal(nodePlatform({ [PLATFORM_ENV.runtime]: "none" }).kubernetes, false);
+    assert.equal(nodePlatform({ [PLATFORM_ENV.podNetwork]: "flannel" }).podNetwork, "flannel");
   });
 
   it("names the variable and the value it refuses", () => {
     assert.throws(
-      () => nodePlatform({ [PLATFORM_ENV.podNetwork]: "flannel" }),
-      /ONEKUBE_POD_NETWORK="flannel"/,
+      () => nodePlatform({ [PLATFORM_ENV.podNetwork]: "calico" }),
+      /ONEKUBE_POD_NETWORK="calico": expected canal, bridge or flannel/,
     );
     assert.throws(() => nodePlatform({ [PLATFORM_ENV.loopSeconds]: "0" }), /ONEKUBE_LOOP_SECONDS="0"/);
   });
