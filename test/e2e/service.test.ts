@@ -343,6 +343,29 @@ describe("the default service: workers, storage, scaling", { timeout: 40 * 60_00
         `${a.name} (${a.node}) -> ${endpoint}: ${r.stderr}`,
       );
     }
+    // The cluster's DNS answers for kubernetes.default (a real query to kube-dns's ClusterIP from a
+    // node: no image built here holds a DNS client, the pods above resolved echo.default alike).
+    const dns = (
+      await kubectl(kubeconfig, [
+        "get",
+        "service",
+        "-n",
+        "kube-system",
+        "kube-dns",
+        "-o",
+        "jsonpath={.spec.clusterIP}",
+      ])
+    ).stdout;
+    const api = (
+      await kubectl(kubeconfig, ["get", "service", "kubernetes", "-o", "jsonpath={.spec.clusterIP}"])
+    ).stdout;
+    const worker = roleVms(await statusOf(env, NAME), "worker")[0];
+    const query = `const r = new (require("node:dns").promises.Resolver)(); r.setServers(["${dns}"]); r.resolve4("kubernetes.default.svc.cluster.local").then((a) => console.log(a.join(" ")))`;
+    const resolved = await onekube(
+      ["exec", NAME, String(worker?.id), "--", process.execPath, "-e", query],
+      env,
+    );
+    assert.equal(resolved.stdout.trim(), api, resolved.stderr);
   });
 
   test("scale worker 3 then 2: the node list follows, the removed node was drained first", async () => {
