@@ -1,8 +1,12 @@
 import { Command, CommanderError } from "commander";
 import { registerDaemon } from "./cloud/daemon.js";
 import { registerDisk } from "./cloud/disk.js";
+import { registerDown } from "./cloud/down-cmd.js";
+import { registerExec } from "./cloud/exec-cmd.js";
 import { registerKubeconfig } from "./cloud/kubeconfig.js";
-import { registerDown, registerExec, registerLogs, registerScale, registerStatus } from "./cloud/ops.js";
+import { registerLogs } from "./cloud/logs-cmd.js";
+import { registerScale } from "./cloud/scale-cmd.js";
+import { registerStatus } from "./cloud/status-cmd.js";
 import { registerUp } from "./cloud/up.js";
 import { registerAgent } from "./commands/agent.js";
 import { registerImages } from "./commands/images.js";
