@@ -49,7 +49,7 @@ function renderAddons(config: ServiceConfig, manifests: AddonManifests, o: Addon
     const canal = renderCanal(manifests.canal, config.podsNetwork);
     addons.push(
       o.withoutCalico
-        ? { name: "canal", objects: canalWithoutCalico(canal), note: WITHOUT_CALICO_NOTE }
+        ? { name: "canal", objects: canalWithoutCalico(canal, config.endpoint), note: WITHOUT_CALICO_NOTE }
         : { name: "canal", objects: canal },
     );
   }

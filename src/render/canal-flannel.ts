@@ -1,4 +1,4 @@
-import type { KubeObject } from "../params/types.js";
+import type { Endpoint, KubeObject } from "../params/types.js";
 
 /**
  * Canal without Calico: where Calico's images cannot be had (no source of them is served to build
@@ -21,7 +21,11 @@ const named = (o: KubeObject, kind: string, name: string) => o.kind === kind && 
 export const WITHOUT_CALICO_NOTE =
   "without Calico (its images have no source served here): flannel's VXLAN data path only; NetworkPolicy is not enforced";
 
-export function canalWithoutCalico(objects: readonly KubeObject[]): KubeObject[] {
+/**
+ * `endpoint`: the control-plane endpoint flanneld talks to instead of the `kubernetes` Service,
+ * whose ClusterIP works only once kube-proxy runs on the node (flanneld would fail and restart once).
+ */
+export function canalWithoutCalico(objects: readonly KubeObject[], endpoint?: Endpoint): KubeObject[] {
   const out: KubeObject[] = [];
   for (const object of objects) {
     if (named(object, "Deployment", "calico-kube-controllers")) continue;
@@ -33,10 +37,19 @@ export function canalWithoutCalico(objects: readonly KubeObject[]): KubeObject[]
     const copy = structuredClone(object) as unknown as Json;
     const podSpec = ((copy.spec as Json | undefined)?.template as Json | undefined)?.spec as Json | undefined;
     const containers = Array.isArray(podSpec?.containers) ? (podSpec.containers as Json[]) : [];
-    if (!podSpec || !containers.some((c) => c.name === "kube-flannel"))
+    const flannel = containers.find((c) => c.name === "kube-flannel");
+    if (!podSpec || !flannel)
       throw new Error(
         "DaemonSet kube-system/canal has no container kube-flannel: has upstream changed its shape?",
       );
+    if (endpoint) {
+      const env = Array.isArray(flannel.env) ? (flannel.env as Json[]) : [];
+      flannel.env = [
+        ...env.filter((e) => e.name !== "KUBERNETES_SERVICE_HOST" && e.name !== "KUBERNETES_SERVICE_PORT"),
+        { name: "KUBERNETES_SERVICE_HOST", value: endpoint.address },
+        { name: "KUBERNETES_SERVICE_PORT", value: String(endpoint.port) },
+      ];
+    }
     podSpec.containers = containers.filter((c) => !isCalicoContainer(c));
     if (Array.isArray(podSpec.initContainers)) {
       const init = (podSpec.initContainers as unknown[]).filter((c) => !isCalicoContainer(c));

@@ -252,6 +252,13 @@ describe("the default service: workers, storage, scaling", { timeout: 40 * 60_00
     const count = (prefix: string) => all.filter((p) => p.name.startsWith(prefix)).length;
     assert.equal(count("kube-proxy-"), 8);
     assert.equal(count("canal-"), 8, "Canal's DaemonSet on every node");
+    // flanneld reaches the API through the endpoint, not a ClusterIP kube-proxy has yet to program.
+    const restarts = all.filter((p) => p.name.startsWith("canal-") && p.restarts > 0);
+    assert.deepEqual(
+      restarts.map((p) => p.name),
+      [],
+      "no canal pod restarted",
+    );
     assert.equal(count("coredns-"), 2);
     assert.equal(count("controller-"), 1);
     assert.equal(count("speaker-"), 5, "a speaker on each master and worker (storage nodes are tainted)");

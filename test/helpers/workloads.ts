@@ -74,12 +74,13 @@ export interface PodInfo {
   ready: boolean;
   images: string[];
   waiting: string[];
+  restarts: number;
 }
 
 export async function pods(kubeconfig: string, args: readonly string[]): Promise<PodInfo[] | undefined> {
   const r = await kubectl(kubeconfig, ["get", "pods", ...args, "-o", "json"]);
   if (r.code !== 0) return undefined;
-  type Status = { ready: boolean; state?: { waiting?: { reason?: string } } };
+  type Status = { ready: boolean; restartCount?: number; state?: { waiting?: { reason?: string } } };
   const items = (
     JSON.parse(r.stdout) as {
       items: {
@@ -107,6 +108,7 @@ export async function pods(kubeconfig: string, args: readonly string[]): Promise
         (p.status.containerStatuses ?? []).every((c) => c.ready),
       images: p.spec.containers.map((c) => c.image),
       waiting: statuses.flatMap((s) => (s.state?.waiting?.reason ? [s.state.waiting.reason] : [])),
+      restarts: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
     };
   });
 }

@@ -47,6 +47,17 @@ describe("canalWithoutCalico", () => {
     );
   });
 
+  it("points flanneld at the control-plane endpoint, not at the kubernetes Service", () => {
+    const out = canalWithoutCalico(CANAL, { address: "10.0.0.2", port: 6443 });
+    const flannel = (podSpec(out, "DaemonSet", "canal")?.containers[0] ?? {}) as {
+      env?: { name: string; value?: string }[];
+    };
+    const env = new Map((flannel.env ?? []).map((e) => [e.name, e.value]));
+    assert.equal(env.get("KUBERNETES_SERVICE_HOST"), "10.0.0.2");
+    assert.equal(env.get("KUBERNETES_SERVICE_PORT"), "6443");
+    assert.ok(env.has("FLANNELD_IFACE"), "upstream's variables stay");
+  });
+
   it("leaves its input alone and refuses a Canal without flannel", () => {
     const snapshot = structuredClone(CANAL);
     canalWithoutCalico(CANAL);
