@@ -26,7 +26,6 @@ export function registryUnavailable(cache: string): string | undefined {
 export interface CloudRegistry {
   /** `host:port`, for ONEAPP_K8S_REGISTRY_MIRROR (plain HTTP). */
   readonly mirror: string;
-  readonly images: number;
   readonly registry: RunningRegistry;
 }
 
@@ -55,7 +54,7 @@ export async function startCloudRegistry(o: {
       );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     o.log(`[registry] http://${mirror} serves ${pushed.length} images (loaded in ${seconds} s)`);
-    return { mirror, images: pushed.length, registry };
+    return { mirror, registry };
   } catch (error) {
     await registry.stop();
     throw error;

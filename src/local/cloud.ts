@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { FlowEngine } from "../flow/engine.js";
 import { serveOneFlow } from "../flow/serve.js";
 import { createOneFlowApp, singleUser } from "../flow/server.js";
+import { PLATFORM_ENV } from "../node/platform.js";
 import { serveOneGate } from "../onegate/serve.js";
 import { createOneGateApp } from "../onegate/server.js";
 import { makeToken, newTokenPassword } from "../onegate/token.js";
@@ -144,7 +145,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
 
 /** A registry for VMs that run Kubernetes, where the cache holds it and the images. */
 function wantsRegistry(cache: string, log: (line: string) => void): boolean {
-  if (process.env.ONEKUBE_NODE_RUNTIME === "none") return false;
+  if (process.env[PLATFORM_ENV.runtime] === "none") return false;
   const why = registryUnavailable(cache);
   if (why) log(`[cloud] no local registry: ${why}; the VMs import the image archives instead`);
   return why === undefined;

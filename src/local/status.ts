@@ -72,6 +72,10 @@ function agentError(userTemplate: Readonly<Record<string, unknown>>): string | u
 }
 
 /** What `onekube status` shows, from the daemon's snapshot: roles, VMs, states, IPs, errors. */
+/** The VM that published the add-ons' state (the master that applied them), if one did. */
+export const addonsHolder = (view: ServiceView | undefined): VmView | undefined =>
+  view?.roles.flatMap((r) => r.vms).find((vm) => vm.addons.length > 0);
+
 export function serviceViews(snapshot: FlowSnapshot): ServiceView[] {
   const vms = new Map(snapshot.vms.map((vm) => [vm.id, vm]));
   return snapshot.services.map((service) => ({

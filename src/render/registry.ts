@@ -62,12 +62,15 @@ export interface MirrorOptions {
  * out. The mirror serves `<upstream>/<path>` (mirrorRepository), so the endpoint carries the
  * upstream's name after `/v2` and `override_path` stops containerd appending another `/v2`.
  */
+/** Where an upstream registry's hosts.toml goes, relative to /etc like the other node files. */
+export const mirrorHostsPath = (upstream: MirroredRegistry) =>
+  `${REGISTRY_HOSTS_DIR.replace(/^\/etc\//, "")}/${upstream}/hosts.toml`;
+
 export function renderMirrorHosts(o: MirrorOptions): RenderedFile[] {
-  const dir = REGISTRY_HOSTS_DIR.replace(/^\/etc\//, "");
   return MIRRORED_REGISTRIES.map((upstream) => {
     const endpoint = `${o.scheme}://${o.mirror}/v2/${upstream}`;
     const access = { capabilities: ["pull", "resolve"], override_path: true };
     const config = { server: endpoint, ...access, host: { [endpoint]: access } };
-    return { path: `${dir}/${upstream}/hosts.toml`, content: `${toToml(config)}\n`, mode: 0o644 };
+    return { path: mirrorHostsPath(upstream), content: `${toToml(config)}\n`, mode: 0o644 };
   });
 }

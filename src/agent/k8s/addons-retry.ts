@@ -26,8 +26,9 @@ export async function retryIncompleteAddons(
   const known = need(ctx.self, "this VM");
   // This round's view of itself: ctx.self was read when the agent started.
   const self = masters.find((vm) => vm.id === known.id) ?? known;
-  const holder = [self, ...masters].find((vm) => decodeAddons(attribute(vm, ADDONS_KEY)) !== undefined);
-  const published = holder ? (decodeAddons(attribute(holder, ADDONS_KEY)) ?? []) : [];
+  const published =
+    [self, ...masters].map((vm) => decodeAddons(attribute(vm, ADDONS_KEY))).find((a) => a !== undefined) ??
+    [];
   if (!published.some((a) => a.state === "incomplete") || Date.now() - lastTry < RETRY_MS) return;
   lastTry = Date.now();
   const addons = await loadAddons(ctx);

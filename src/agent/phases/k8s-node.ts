@@ -8,7 +8,7 @@ import { probeHost } from "../../node/platform.js";
 import { importArchives, requireNodePrograms, startContainerd } from "../../node/runtime.js";
 import type { RegistryHost } from "../../params/types.js";
 import { renderKubeletPatch } from "../../render/kubeadm.js";
-import { renderMirrorHosts } from "../../render/registry.js";
+import { MIRRORED_REGISTRIES, mirrorHostsPath, renderMirrorHosts } from "../../render/registry.js";
 import { cgroupDriver, exec, isKubernetesNode } from "../k8s/cluster.js";
 import type { Phase } from "../runner.js";
 import { type AgentContext, need } from "../state.js";
@@ -27,16 +27,16 @@ function enableForwarding(): boolean {
  */
 async function writeMirrorHosts(mirror: RegistryHost | undefined): Promise<boolean> {
   let changed = false;
-  for (const file of renderMirrorHosts({
-    mirror: mirror?.host ?? "unset",
-    scheme: mirror?.scheme ?? "https",
-  })) {
-    const path = join("/etc", file.path);
-    if (mirror) changed = (await writeIfChanged(path, file.content, file.mode)) || changed;
-    else if (existsSync(path)) {
-      rmSync(path);
-      changed = true;
-    }
+  if (mirror) {
+    for (const file of renderMirrorHosts({ mirror: mirror.host, scheme: mirror.scheme }))
+      changed = (await writeIfChanged(join("/etc", file.path), file.content, file.mode)) || changed;
+    return changed;
+  }
+  for (const upstream of MIRRORED_REGISTRIES) {
+    const path = join("/etc", mirrorHostsPath(upstream));
+    if (!existsSync(path)) continue;
+    rmSync(path);
+    changed = true;
   }
   return changed;
 }

@@ -1,5 +1,5 @@
 import { describeAddon } from "../../k8s/addon-status.js";
-import type { ServiceView } from "../../local/status.js";
+import { addonsHolder, type ServiceView } from "../../local/status.js";
 import { table } from "../io.js";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -28,7 +28,7 @@ export function formatStatus(view: ServiceView): string {
     }
   }
   lines.push(table(rows));
-  const addons = view.roles.flatMap((r) => r.vms).find((vm) => vm.addons.length > 0);
+  const addons = addonsHolder(view);
   if (addons) {
     lines.push("", `ADD-ONS (applied by VM ${addons.id})`);
     for (const a of addons.addons) lines.push(`  ${describeAddon(a)}`);

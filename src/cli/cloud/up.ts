@@ -15,6 +15,7 @@ import {
 } from "../../local/cloud-state.js";
 import { checkServiceKey, serviceDir } from "../../local/names.js";
 import { assertLocalCloud } from "../../local/preflight.js";
+import { addonsHolder } from "../../local/status.js";
 import { intToIpv4, ipv4ToInt, parseCidr } from "../../params/ipv4.js";
 import { collectRawParams } from "../../params/sources.js";
 import { ROLES, type Role } from "../../params/types.js";
@@ -91,11 +92,10 @@ async function startDaemon(root: string, name: string, opts: UpOptions): Promise
 
 /** The add-ons still incomplete (MetalLB's pools wait for its controller on a worker). */
 function incompleteAddons(cloud: Cloud): string[] {
-  const roles = serviceView(cloud)?.roles ?? [];
+  const view = serviceView(cloud);
   // Without workers, nothing can run the add-ons' controllers: there is nothing to wait for.
-  if ((roles.find((r) => r.name === "worker")?.vms.length ?? 0) === 0) return [];
-  const vms = roles.flatMap((r) => r.vms);
-  const published = vms.find((vm) => vm.addons.length > 0)?.addons ?? [];
+  if ((view?.roles.find((r) => r.name === "worker")?.vms.length ?? 0) === 0) return [];
+  const published = addonsHolder(view)?.addons ?? [];
   return published.filter((a) => a.state === "incomplete").map((a) => a.name);
 }
 
