@@ -123,13 +123,22 @@ async function printCluster(io: Io, cloud: Cloud): Promise<void> {
   const kubeconfig = adminKubeconfig(cloud);
   if (!kubeconfig) return;
   await waitForAddons(io, cloud);
-  try {
-    io.out(`\n${formatClusterSummary(await readClusterSummary(kubeconfig))}\n`);
-    io.out(
-      `kubectl: onekube kubeconfig ${cloud.name} && kubectl --kubeconfig ${cloud.name}.kubeconfig get nodes\n`,
-    );
-  } catch (error) {
-    io.err(`onekube: the service runs, but its cluster could not be read: ${String(error)}\n`);
+  // An API server that has just (re)joined may answer 503 ("storage is (re)initializing") a while.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      io.out(`\n${formatClusterSummary(await readClusterSummary(kubeconfig))}\n`);
+      io.out(
+        `kubectl: onekube kubeconfig ${cloud.name} && kubectl --kubeconfig ${cloud.name}.kubeconfig get nodes\n`,
+      );
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        io.err(`onekube: the service runs, but its cluster could not be read: ${String(error)}\n`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
   }
 }
 
