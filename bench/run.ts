@@ -1,3 +1,4 @@
+import { benchAppliance } from "./appliance.js";
 import { benchControlPlane } from "./control-plane.js";
 import { benchImages } from "./images.js";
 import { benchLocalUp } from "./local-up.js";
@@ -13,3 +14,5 @@ await benchControlPlane(Number(process.env.BENCH_CP_RUNS ?? Math.min(runs, 2)));
 await benchScale(Number(process.env.BENCH_CP_RUNS ?? Math.min(runs, 2)));
 // A cold image build recompiles flannel and MetalLB from source (~10 min on 2 cores).
 if (process.env.BENCH_IMAGES !== "0") await benchImages();
+// The appliance: a cold build fetches Debian and makes a disk (minutes), then a boot under QEMU.
+if (process.env.BENCH_APPLIANCE !== "0") await benchAppliance();

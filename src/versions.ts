@@ -1,3 +1,10 @@
+import { readFileSync } from "node:fs";
+
+/** onekube's own version, from its package.json (dist/src/versions.js is two levels below it). */
+export const ONEKUBE_VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
 /**
  * The component versions onekube pins. The reference's 2022 versions are end-of-life; these
  * are current releases that run on the proving ground (see shared/reference/proving-ground.md).

@@ -4,10 +4,15 @@ import { ConfigError } from "../errors.js";
 import { parseContext } from "../params/context.js";
 
 /**
- * Where a VM finds its context: OpenNebula's context CD is mounted at /mnt/context by the
- * contextualization package (the local cloud bind-mounts the same files there).
+ * Where a VM finds its context: the copy `onekube contextualize` keeps, then where OpenNebula's
+ * contextualization package leaves it (the local cloud bind-mounts the same files at /mnt/context).
  */
-export const CONTEXT_DIRS = ["/mnt/context", "/run/one-context", "/var/run/one-context"] as const;
+export const CONTEXT_DIRS = [
+  "/run/onekube/context",
+  "/mnt/context",
+  "/run/one-context",
+  "/var/run/one-context",
+] as const;
 
 export interface VmContext {
   readonly dir: string;

@@ -3,6 +3,7 @@ import { addonsPhase } from "./phases/k8s-addons.js";
 import { nodeHealth } from "./phases/k8s-health.js";
 import { kubeadmInitPhase } from "./phases/k8s-init.js";
 import { kubeadmJoinPhase } from "./phases/k8s-join.js";
+import { kubeconfigLink } from "./phases/k8s-kubeconfig.js";
 import { podNetwork } from "./phases/k8s-network.js";
 import { nodeRuntime } from "./phases/k8s-node.js";
 import { k8sPlan } from "./phases/k8s-plan.js";
@@ -33,6 +34,7 @@ export const PHASES: readonly Phase<AgentContext>[] = [
   k8sPlan,
   kubeadmInitPhase,
   kubeadmJoinPhase,
+  kubeconfigLink,
   podNetwork,
   addonsPhase,
   nodeHealth,

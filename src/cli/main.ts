@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { ONEKUBE_VERSION } from "../versions.js";
 import { registerDaemon } from "./cloud/daemon.js";
 import { registerDisk } from "./cloud/disk.js";
 import { registerDown } from "./cloud/down-cmd.js";
@@ -9,6 +10,8 @@ import { registerScale } from "./cloud/scale-cmd.js";
 import { registerStatus } from "./cloud/status-cmd.js";
 import { registerUp } from "./cloud/up.js";
 import { registerAgent } from "./commands/agent.js";
+import { registerAppliance } from "./commands/appliance.js";
+import { registerContextualize } from "./commands/contextualize.js";
 import { registerImages } from "./commands/images.js";
 import { registerParams } from "./commands/params.js";
 import { registerRender } from "./commands/render.js";
@@ -22,7 +25,7 @@ export function buildProgram(io: Io): Command {
     .description(
       "Highly-available Kubernetes as a OneFlow service, on OpenNebula or on an embedded local cloud",
     )
-    .version("0.1.0")
+    .version(ONEKUBE_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError("(run with --help for usage)");
@@ -39,7 +42,9 @@ export function buildProgram(io: Io): Command {
   registerKubeconfig(program, io);
   registerDisk(program, io);
   registerImages(program, io);
+  registerAppliance(program, io);
   registerAgent(program, io);
+  registerContextualize(program, io);
   registerDaemon(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;

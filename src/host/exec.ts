@@ -16,6 +16,8 @@ export interface ExecOptions {
   /** Replaces the environment entirely when given (a VM must not inherit ours). */
   readonly env?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+  /** The program's working directory (default: ours). */
+  readonly cwd?: string;
 }
 
 export interface ExecResult {
@@ -50,6 +52,7 @@ export const hostExec: Exec = {
       ...(options.input === undefined ? { stdin: "ignore" as const } : { input: options.input }),
       ...(options.env === undefined ? {} : { env: { ...options.env }, extendEnv: false }),
       ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     });
     const output = result.all ?? "";
     if (result.exitCode === undefined) {

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 
-/** The VM's network interfaces and their MAC addresses, as /sys/class/net shows them. */
-export function localNics(): { name: string; mac: string }[] {
-  return readdirSync("/sys/class/net").flatMap((name) => {
+/** The VM's network interfaces and their MAC addresses, as /sys/class/net (or a copy of it) shows them. */
+export function localNics(dir = "/sys/class/net"): { name: string; mac: string }[] {
+  return readdirSync(dir).flatMap((name) => {
     try {
-      return [{ name, mac: readFileSync(`/sys/class/net/${name}/address`, "utf8").trim().toLowerCase() }];
+      return [{ name, mac: readFileSync(`${dir}/${name}/address`, "utf8").trim().toLowerCase() }];
     } catch {
       return [];
     }

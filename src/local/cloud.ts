@@ -39,6 +39,8 @@ export interface CloudOptions {
    * Kubernetes and the registry and images are built; otherwise VMs import the archives).
    */
   readonly registry?: boolean;
+  /** SSH_PUBLIC_KEY of the cloud's one user (oneadmin), which the VM templates' CONTEXT take as `$USER[SSH_PUBLIC_KEY]`. */
+  readonly sshPublicKey?: string | undefined;
   readonly log: (line: string) => void;
 }
 
@@ -89,6 +91,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       onegateEndpoint: onegateUrl,
       token: (vm) => makeToken(tokenPassword, vm.id, vm.stime),
       vmTemplate: (id) => templates[id],
+      userTemplate: () => (options.sshPublicKey ? { SSH_PUBLIC_KEY: options.sshPublicKey } : {}),
       defaultCooldown: options.cooldown,
       deployTimeoutMs: options.deployTimeoutMs,
       log: options.log,

@@ -1,9 +1,10 @@
 /**
  * Building one VM, step by step, each step recorded in the ledger before it changes the host:
- * state directory, network (namespace, veth, address), context CD, extra disk, then the VM's
- * init, which mounts the VM's private paths and starts the agent.
+ * state directory, network (namespace, veth, address), context CD, extra disk, its tools and
+ * sshd configuration, then the VM's init, which mounts the VM's private paths, installs the SSH
+ * key, starts sshd and the agent.
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Exec } from "../host/exec.js";
 import { PLATFORM_ENV } from "../node/platform.js";
@@ -23,8 +24,8 @@ import {
 } from "./vm-context.js";
 import { attachDisk } from "./vm-disk.js";
 import { writeVmRecord } from "./vm-exec.js";
-import { type VmImage, vmCgroupRoot } from "./vm-image.js";
-import { vmInitArgv, vmInitEnv } from "./vm-init.js";
+import { linkImageTools, type VmImage, vmCgroupRoot } from "./vm-image.js";
+import { SSHD_CONFIG, vmInitArgv, vmInitEnv } from "./vm-init.js";
 import { createVmNetwork } from "./vm-net.js";
 
 export interface VmPlace {
@@ -60,6 +61,8 @@ export async function buildVm(spec: VmSpec, place: VmPlace): Promise<BuiltVm> {
   const diskPath = spec.disk ? storageDevice(vars) : undefined; // checked before the disk exists
   const loopDevice = spec.disk ? await attachDisk(exec, ledger, id, diskFile, spec.disk.sizeMb) : undefined;
   const disk = loopDevice && diskPath ? { loopDevice, path: diskPath } : undefined;
+  linkImageTools(place.image, join(dir, "usr-local-bin"));
+  await writeFile(join(dir, "sshd_config"), SSHD_CONFIG, { mode: 0o600 });
   const env = vmInitEnv(
     { vmDir: dir, hostname, contextMount: CONTEXT_MOUNT, ...(disk ? { disk } : {}) },
     {

@@ -4,7 +4,7 @@
  * this platform's quirks (node/platform.ts): images come from the cloud's registry (or archives), pods use the bridge
  * network, each VM gets its own cgroup root, add-on manifests come from a directory.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PLATFORM_ENV } from "../node/platform.js";
@@ -57,3 +57,21 @@ export function localVmImage(
 
 /** Each VM's own cgroup root, named for its namespace (teardown removes it). */
 export const vmCgroupRoot = (namespace: string) => `/onekube/${namespace}`;
+
+/**
+ * A directory of links to the image's tools (kubectl, kubeadm, crictl-like ones), laid over the
+ * VM's /usr/local/bin, where the appliance keeps them: what a login shell finds on its PATH.
+ * The first directory of `path` holding a name wins, as on PATH.
+ */
+export function linkImageTools(image: VmImage, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const linked = new Set(readdirSync(dir));
+  for (const from of image.path.filter((d) => existsSync(d))) {
+    for (const name of readdirSync(from)) {
+      const target = join(from, name);
+      if (linked.has(name) || !statSync(target).isFile() || (statSync(target).mode & 0o111) === 0) continue;
+      symlinkSync(target, join(dir, name));
+      linked.add(name);
+    }
+  }
+}

@@ -1,10 +1,19 @@
 /**
  * What makes a network namespace look like a VM to the programs in it: the script that runs
- * first inside the VM's fresh mount and UTS namespaces, then runs the agent and, once the
- * agent ends, holds the namespaces (it is the VM's "init"; its pid is the handle on the VM). Its values come
- * in through the environment (never spliced into the text), so no path needs quoting here.
- * The steps follow shared/reference/proving-ground.md ("The VM that worked").
+ * first inside the VM's fresh mount and UTS namespaces, then contextualizes it as the appliance
+ * does (the part a namespace VM needs: root's SSH key), starts its sshd, runs the agent and,
+ * once the agent ends, holds the namespaces (it is the VM's "init"; its pid is the handle on
+ * the VM). Its values come in through the environment (never spliced into the text), so no path
+ * needs quoting here. The steps follow shared/reference/proving-ground.md ("The VM that worked").
  */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** `node <repo>/bin/onekube.js`: the VM runs the same onekube as the host (dist/src/local/ is three levels down). */
+export const ONEKUBE_CLI = [
+  process.execPath,
+  join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin", "onekube.js"),
+] as const;
 
 /** Paths every VM must own: kubeadm's, containerd's and kubelet's fixed paths, and ours. */
 export const PRIVATE_DIRS = [
@@ -20,6 +29,9 @@ export const PRIVATE_DIRS = [
   "/run/netns",
   "/var/lib/onekube",
   "/run/onekube",
+  // root's SSH keys and kubeconfig (not all of /root: the repository may live there)
+  "/root/.ssh",
+  "/root/.kube",
 ] as const;
 
 /** kubelet propagates volume mounts to containers, so its directory must be a shared mount. */
@@ -67,9 +79,25 @@ for p in $OKB_RSHARED; do mount --make-rshared "$p"; done
 mkdir -p "$OKB_CONTEXT_MOUNT"
 mount --bind "$d/context" "$OKB_CONTEXT_MOUNT"
 mount -o remount,bind,ro "$OKB_CONTEXT_MOUNT"
-unset OKB_VM_DIR OKB_HOSTNAME OKB_LOOP OKB_DISK OKB_PRIVATE OKB_RSHARED OKB_CONTEXT_MOUNT
+# the image's tools where the appliance keeps them, so that an SSH session's PATH finds kubectl
+mkdir -p /usr/local/bin
+mount -t overlay overlay -o "lowerdir=$d/usr-local-bin:/usr/local/bin" /usr/local/bin
+# sshd without PAM refuses a locked account: the VM's own /etc/shadow says "no password" instead of "!"
+if grep -q '^root:!' /etc/shadow; then sed -i 's/^root:![^:]*:/root:*:/' /etc/shadow; fi
+context=$OKB_CONTEXT_MOUNT node=$OKB_NODE onekube=$OKB_ONEKUBE
+unset OKB_VM_DIR OKB_HOSTNAME OKB_LOOP OKB_DISK OKB_PRIVATE OKB_RSHARED OKB_CONTEXT_MOUNT OKB_NODE OKB_ONEKUBE
 cd /
 echo ready >&3
+# what the appliance's contextualization does that a namespace VM needs: root's SSH key
+"$node" "$onekube" contextualize --source "$context" --only ssh 3>&-
+# sshd detaches itself: no child of this init (which ends as a sleep that reaps nothing); it is
+# in the VM's network namespace, where the teardown kills every process
+if [ -x /usr/sbin/sshd ]; then
+  mkdir -p /run/sshd
+  /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log" 3>&- || echo "sshd did not start: $d/sshd.log says why"
+else
+  echo "no /usr/sbin/sshd on this host (apt-get install openssh-server): no SSH login to this VM"
+fi
 # The agent is one process of the VM, not the VM: when it ends, the VM stays up (as a real
 # VM does when its appliance script fails or finishes) until it is destroyed.
 set +e
@@ -80,6 +108,24 @@ echo "$code" > "$d/agent.exit"
 (echo "exit $code" >&3) 2>/dev/null
 exec 3>&-
 exec sleep infinity
+`;
+
+/**
+ * The VM's sshd: the host's binary with a configuration of its own (the host's may listen
+ * elsewhere or log in otherwise), no PAM (which would register the VM's sessions with the host's
+ * logind), no pid file (the VM shares the host's /run), SFTP in-process (scp speaks it).
+ */
+export const SSHD_CONFIG = `# onekube local cloud: this VM's sshd
+Port 22
+ListenAddress 0.0.0.0
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+AuthorizedKeysFile .ssh/authorized_keys
+PidFile none
+Subsystem sftp internal-sftp
 `;
 
 export interface VmInitInput {
@@ -105,6 +151,8 @@ export function vmInitEnv(
     OKB_PRIVATE: PRIVATE_DIRS.join(" "),
     OKB_RSHARED: RSHARED_DIRS.join(" "),
     OKB_CONTEXT_MOUNT: input.contextMount,
+    OKB_NODE: ONEKUBE_CLI[0],
+    OKB_ONEKUBE: ONEKUBE_CLI[1],
     ...(input.disk ? { OKB_LOOP: input.disk.loopDevice, OKB_DISK: input.disk.path } : {}),
   };
 }

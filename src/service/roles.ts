@@ -11,8 +11,22 @@ export interface RoleSpec {
   readonly vcpu: number;
   /** A dedicated, unformatted disk for Longhorn (storage only). */
   readonly extraDiskMb?: number;
+  /**
+   * The OS disk's size when it must exceed the image's: OpenNebula resizes the disk and the VM
+   * grows its root file system into it at boot (Kubernetes nodes only, see `NODE_ROOT_MB`).
+   */
+  readonly osDiskMb?: number;
   readonly description: string;
 }
+
+/**
+ * The root of a Kubernetes node holds containerd's store (the images imported from the appliance
+ * image, unpacked beside their compressed blobs, plus Longhorn's and anything workloads pull),
+ * kubelet's pod logs and emptyDirs, and on masters etcd (2 GiB quota, plus WAL and snapshots).
+ * kubelet garbage-collects images above 85% use and evicts pods below 10% free, so 20 GiB leaves
+ * ~17 GiB before image GC: room for the add-ons and ordinary workloads (OneKE ships 25 GiB).
+ */
+const NODE_ROOT_MB = 20 * 1024;
 
 /**
  * The four roles as the reference deploys them: 2 vnf, 3 master, 2 worker, 3 storage; masters
@@ -36,6 +50,7 @@ export const ROLE_SPECS: { readonly [R in Role]: RoleSpec } = {
     parents: ["vnf"],
     memoryMb: 3072,
     vcpu: 2,
+    osDiskMb: NODE_ROOT_MB,
     description: "kubeadm control plane with stacked etcd",
   },
   worker: {
@@ -45,6 +60,7 @@ export const ROLE_SPECS: { readonly [R in Role]: RoleSpec } = {
     parents: ["master"],
     memoryMb: 3072,
     vcpu: 2,
+    osDiskMb: NODE_ROOT_MB,
     description: "nodes that run the workloads",
   },
   storage: {
@@ -54,6 +70,7 @@ export const ROLE_SPECS: { readonly [R in Role]: RoleSpec } = {
     parents: ["master"],
     memoryMb: 3072,
     vcpu: 2,
+    osDiskMb: NODE_ROOT_MB,
     extraDiskMb: 61440,
     description: "tainted nodes holding Longhorn replicas on a dedicated disk",
   },

@@ -66,20 +66,37 @@ export function serviceTemplate(options: ServiceTemplateOptions = {}) {
   };
 }
 
+export interface VmTemplateOptions {
+  /** The OS disk's image by name: OpenNebula looks it up among the instantiating user's images. */
+  readonly imageName?: string;
+  /** The OS disk's image by id (wins over the name): any user allowed to use the image can. */
+  readonly imageId?: number;
+  /** The image's virtual size: a role's OS disk is never asked to be smaller than the image. */
+  readonly imageMb?: number;
+  readonly extraDiskMb?: number;
+  /** Template names are `<namePrefix>-<role>`. */
+  readonly namePrefix?: string;
+}
+
 /** The VM template of one role, as OpenNebula's template attributes. */
-export function vmTemplate(role: Role, options: { imageName?: string; extraDiskMb?: number } = {}) {
+export function vmTemplate(role: Role, options: VmTemplateOptions = {}) {
   const spec = ROLE_SPECS[role];
-  const imageName = options.imageName ?? "onekube";
+  const image =
+    options.imageId === undefined
+      ? { IMAGE: options.imageName ?? "onekube" }
+      : { IMAGE_ID: String(options.imageId) };
+  const osDiskMb = spec.osDiskMb === undefined ? undefined : Math.max(spec.osDiskMb, options.imageMb ?? 0);
   const extraDiskMb = spec.extraDiskMb === undefined ? undefined : (options.extraDiskMb ?? spec.extraDiskMb);
   return {
-    NAME: `onekube-${role}`,
+    NAME: `${options.namePrefix ?? "onekube"}-${role}`,
     CPU: String(spec.vcpu),
     VCPU: String(spec.vcpu),
     MEMORY: String(spec.memoryMb),
     DISK: [
-      { IMAGE: imageName },
-      // Volatile and unformatted: the storage agent creates the filesystem itself.
-      ...(extraDiskMb ? [{ TYPE: "fs", FORMAT: "raw", SIZE: String(extraDiskMb) }] : []),
+      { ...image, ...(osDiskMb === undefined ? {} : { SIZE: String(osDiskMb) }) },
+      // Volatile and unformatted: the storage agent creates the filesystem itself. Without
+      // DEV_PREFIX it would take oned.conf's DEFAULT_DEVICE_PREFIX ("sd") and not be /dev/vdb.
+      ...(extraDiskMb ? [{ TYPE: "fs", FORMAT: "raw", SIZE: String(extraDiskMb), DEV_PREFIX: "vd" }] : []),
     ],
     GRAPHICS: { LISTEN: "0.0.0.0", TYPE: "VNC" },
     CONTEXT: {
@@ -93,9 +110,7 @@ export function vmTemplate(role: Role, options: { imageName?: string; extraDiskM
   };
 }
 
-export function vmTemplates(
-  options: { imageName?: string; extraDiskMb?: number } = {},
-): Record<Role, ReturnType<typeof vmTemplate>> {
+export function vmTemplates(options: VmTemplateOptions = {}): Record<Role, ReturnType<typeof vmTemplate>> {
   return Object.fromEntries(ROLES.map((r) => [r, vmTemplate(r, options)])) as Record<
     Role,
     ReturnType<typeof vmTemplate>

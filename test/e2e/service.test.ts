@@ -15,6 +15,7 @@ import { after, before, describe, test } from "node:test";
 import { serviceDir, vmDir } from "../../src/local/names.js";
 import { onekube } from "../helpers/cli.js";
 import { etcdMembers, kubectl } from "../helpers/kubectl.js";
+import { inHome, quickStartHome } from "../helpers/quick-start.js";
 import { roleVms, statusOf, waitFor } from "../helpers/vnf.js";
 import { deployHttp, pods } from "../helpers/workloads.js";
 
@@ -27,6 +28,8 @@ let root: string;
 let env: Record<string, string>;
 let kubeconfig: string;
 let upOutput: string;
+/** The user's home: their SSH key (which up gives the VMs), ~/.ssh/config, ~/.kube. */
+let home: string;
 
 interface NodeInfo {
   name: string;
@@ -72,7 +75,8 @@ describe("the default service: workers, storage, scaling", { timeout: 40 * 60_00
   before(async () => {
     assert.equal(process.getuid?.(), 0, "the e2e tests need root");
     root = await mkdtemp(join(tmpdir(), "onekube-sv-"));
-    env = { ONEKUBE_ROOT: root, ONEKUBE_LOOP_SECONDS: "2" };
+    home = await quickStartHome();
+    env = { ONEKUBE_ROOT: root, ONEKUBE_LOOP_SECONDS: "2", HOME: home };
     const up = await onekube(
       [
         "up",
@@ -101,6 +105,7 @@ describe("the default service: workers, storage, scaling", { timeout: 40 * 60_00
     const down = await onekube(["down", NAME], env);
     assert.equal(down.code, 0, down.stderr);
     await rm(root, { recursive: true, force: true });
+    await rm(home, { recursive: true, force: true });
   });
 
   test("eight Ready nodes; storage nodes labelled, tainted and holding their disk", async () => {
@@ -126,6 +131,33 @@ describe("the default service: workers, storage, scaling", { timeout: 40 * 60_00
       const fstab = await onekube(["exec", NAME, String(vm.id), "--", "cat", "/etc/fstab"], env);
       assert.match(fstab.stdout, /^UUID=\S+ \/var\/lib\/longhorn xfs /m);
     }
+  });
+
+  test("the reference's Quick Start, as written: kubectl on a master over ssh -J, admin.conf copied by scp", async () => {
+    const view = await statusOf(env, NAME);
+    const vnf = roleVms(view, "vnf")[0]?.ip;
+    const master = roleVms(view, "master")[0]?.ip;
+    // up told the user these very commands, with the user's own key
+    assert.ok(
+      upOutput.includes(`SSH: every VM lets root in with your key ${home}/.ssh/id_ed25519.pub`),
+      upOutput,
+    );
+    assert.ok(upOutput.includes(`  ssh -J root@${vnf} root@${master} kubectl get nodes\n`), upOutput);
+    const ready = (out: string) => out.split("\n").filter((l) => /^onekube-ip-\S+\s+Ready\s/.test(l)).length;
+    // "Check Kubernetes cluster status": log into a master over SSH (through the VNF) and list the nodes
+    const onMaster = await inHome(home, `ssh -J root@${vnf} root@${master} kubectl get nodes`);
+    assert.equal(onMaster.code, 0, onMaster.stderr);
+    assert.equal(ready(onMaster.stdout), 8, onMaster.stdout);
+    // "Use Kubernetes remotely": admin.conf into ~/.kube/config, then kubectl from here
+    const copied = await inHome(
+      home,
+      `mkdir -p ~/.kube/ && scp root@${master}:/etc/kubernetes/admin.conf ~/.kube/config`,
+    );
+    assert.equal(copied.code, 0, copied.stderr);
+    const remote = await inHome(home, "kubectl get nodes");
+    assert.equal(remote.code, 0, remote.stderr);
+    assert.equal(ready(remote.stdout), 8, remote.stdout);
+    assert.match(readFileSync(join(home, ".kube/config"), "utf8"), /server: https:\/\/10\.213\.47\.2:6443/);
   });
 
   test("a storage disk resized while its VM runs: the mounted filesystem grows", async () => {
@@ -166,8 +198,12 @@ describe("the default service: workers, storage, scaling", { timeout: 40 * 60_00
       "longhorn driver.longhorn.io Delete Immediate true",
       "longhorn-retain driver.longhorn.io Retain Immediate true",
     ]);
-    const pools = section("METALLB POOLS", "kubectl:")
-      .filter((l) => !l.startsWith("kubectl:"))
+    const rest = section("METALLB POOLS", "kubectl:");
+    const pools = rest
+      .slice(
+        0,
+        rest.findIndex((l) => l.startsWith("kubectl:")),
+      )
       .map((l) => l.split(/\s+/).join(" "));
     assert.deepEqual(pools, [`default ${LB_RANGE}`]);
   });

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { attribute } from "../../onegate/client-values.js";
 import { vrrpState } from "../phases/vnf.js";
 import { type AgentContext, need } from "../state.js";
 import { converge } from "./converge.js";
@@ -23,7 +24,12 @@ export async function vnfLoop(ctx: AgentContext, stop: AbortSignal): Promise<voi
   let lastRefresh = Date.now();
   // A VM is listed before its address is known: until every node had one, look again each second.
   let lastMembers = "";
-  let lastState = vrrpState();
+  // What OneGate was last told, not what the state file says now: keepalived may have moved on
+  // (BACKUP -> MASTER) between the READY phase and this loop, and OneGate must hear of it.
+  let lastState = await ctx.onegate
+    .vm()
+    .then((self) => attribute(self, "ONEKUBE_VRRP_STATE"))
+    .catch(() => undefined);
   while (!stop.aborted) {
     await sleep(1000, undefined, { signal: stop }).catch(() => {});
     if (stop.aborted) break;

@@ -4,6 +4,7 @@ import { rootOf } from "../../local/cloud-state.js";
 import { checkServiceKey } from "../../local/names.js";
 import type { Io } from "../io.js";
 import { parseIntOption } from "../options.js";
+import { readPublicKey } from "./ssh-key.js";
 
 export interface DaemonOptions {
   name: string;
@@ -12,6 +13,7 @@ export interface DaemonOptions {
   cooldown: string;
   timeout: string;
   agent?: string;
+  sshKey?: string;
 }
 
 /** The process that holds a local cloud; `onekube up` starts it, `onekube down` stops it. */
@@ -27,6 +29,10 @@ export function registerDaemon(program: Command, io: Io): void {
     .option("--cooldown <s>", "seconds a role rests after a scale", "10")
     .option("--timeout <min>", "minutes a role may take to deploy", "15")
     .option("--agent <json>", "the agent argv as a JSON array (tests)")
+    .option(
+      "--ssh-key <file>",
+      "public key file: the user's SSH_PUBLIC_KEY, which every VM lets root log in with",
+    )
     .action(async (opts: DaemonOptions) => {
       const log = (line: string) => io.out(`${new Date().toISOString()} ${line}\n`);
       const cloud = await startCloud({
@@ -37,6 +43,7 @@ export function registerDaemon(program: Command, io: Io): void {
         cooldown: parseIntOption("--cooldown", opts.cooldown, 0, 86400),
         deployTimeoutMs: parseIntOption("--timeout", opts.timeout, 1, 1440) * 60_000,
         agent: opts.agent ? (JSON.parse(opts.agent) as string[]) : undefined,
+        sshPublicKey: opts.sshKey ? readPublicKey(opts.sshKey) : undefined,
         log,
       });
       await new Promise<void>((resolve) => {

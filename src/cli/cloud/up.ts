@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { CloudError, ConfigError, UsageError } from "../../errors.js";
+import { CloudError, ConfigError, HostError, UsageError } from "../../errors.js";
 import { OneFlowClient } from "../../flow/client.js";
+import { hostExec } from "../../host/exec.js";
 import {
   alive,
   daemonAlive,
@@ -28,6 +29,7 @@ import { collect, parseIntOption, parseRole } from "../options.js";
 import { type Cloud, DEFAULT_NAME, serviceView } from "./access.js";
 import { adminKubeconfig, formatClusterSummary, readClusterSummary } from "./cluster-summary.js";
 import { watchDeploy } from "./progress.js";
+import { chooseSshKey, homeOf, loginLines, type SshKey } from "./ssh-key.js";
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "bin", "onekube.js");
 
@@ -39,6 +41,7 @@ interface UpOptions extends ConfigOptions {
   cooldown: string;
   timeout: string;
   agent?: string;
+  sshKey?: string;
 }
 
 function roleSizes(values: readonly string[]): Partial<Record<Role, number>> {
@@ -53,7 +56,24 @@ function roleSizes(values: readonly string[]): Partial<Record<Role, number>> {
   return sizes;
 }
 
-async function startDaemon(root: string, name: string, opts: UpOptions): Promise<number> {
+/** The VMs' SSH key; without ssh-keygen (and no key of the user's) the VMs get none, and up says so. */
+async function vmSshKey(io: Io, given: string | undefined, root: string): Promise<SshKey | undefined> {
+  const homes = [homeOf(io.env.SUDO_USER), io.env.HOME];
+  try {
+    return await chooseSshKey({ given, homes, root, exec: hostExec });
+  } catch (error) {
+    if (!(error instanceof HostError) || error.exitCode !== undefined) throw error;
+    io.err(`warning: no SSH login to the VMs: ${error.message} (apt-get install openssh-client)\n`);
+    return undefined;
+  }
+}
+
+async function startDaemon(
+  root: string,
+  name: string,
+  opts: UpOptions,
+  key: SshKey | undefined,
+): Promise<number> {
   mkdirSync(serviceDir(root, name), { recursive: true });
   const logFile = daemonLog(root, name);
   const out = openSync(logFile, "a", 0o600);
@@ -68,6 +88,7 @@ async function startDaemon(root: string, name: string, opts: UpOptions): Promise
     opts.cooldown,
     "--timeout",
     opts.timeout,
+    ...(key ? ["--ssh-key", key.file] : []),
   ];
   if (opts.cidr) args.push("--cidr", opts.cidr);
   if (opts.agent) args.push("--agent", opts.agent);
@@ -118,6 +139,15 @@ async function waitForAddons(io: Io, cloud: Cloud, timeoutMs = 180_000): Promise
   }
 }
 
+/** How to log in to the VMs and reach the cluster, with this service's addresses. */
+function printLogin(io: Io, cloud: Cloud, key: SshKey): void {
+  const view = serviceView(cloud);
+  const first = (role: Role) => view?.roles.find((r) => r.name === role)?.vms.find((v) => v.ip)?.ip;
+  const kubectl = adminKubeconfig(cloud) !== undefined;
+  const master = view?.roles.find((r) => r.name === "master")?.vms.find((v) => v.ip && v.ready)?.ip;
+  io.out(`\n${loginLines(key, first("vnf"), master ?? first("master"), kubectl)}`);
+}
+
 /** The Quick Start's view of the running cluster (none where the VMs carry no Kubernetes). */
 async function printCluster(io: Io, cloud: Cloud): Promise<void> {
   const kubeconfig = adminKubeconfig(cloud);
@@ -154,6 +184,10 @@ export function registerUp(program: Command, io: Io): void {
     .option("--disk-mb <n>", "size of each storage VM's sparse disk in MiB", "10240")
     .option("--cooldown <s>", "seconds a role rests after a scale", "10")
     .option("--timeout <min>", "minutes each role may take to deploy before the service fails", "15")
+    .option(
+      "--ssh-key <file>",
+      "public key every VM lets root log in with (default: your ~/.ssh/id_ed25519.pub, id_ecdsa.pub or id_rsa.pub, else one onekube makes under $ONEKUBE_ROOT/ssh)",
+    )
     .addOption(program.createOption("--agent <json>", "the agent argv as a JSON array (tests)").hideHelp())
     .action(async (opts: UpOptions) => {
       const name = checkServiceKey(opts.name);
@@ -180,9 +214,11 @@ export function registerUp(program: Command, io: Io): void {
             : `local cloud ${name} left state behind (daemon pid ${existing.pid} is gone): run onekube down ${name} first`,
         );
       }
+      const key = await vmSshKey(io, opts.sshKey, root);
       const started = Date.now();
       io.out(`onekube: starting local cloud ${name}\n`);
-      await startDaemon(root, name, opts);
+      if (key?.how === "generated") io.out(`onekube: SSH key for the VMs made: ${key.identity}\n`);
+      await startDaemon(root, name, opts, key);
       const info = readCloudInfo(root, name);
       if (!info) throw new CloudError("start the local cloud", root, undefined, "cloud.json vanished");
       // The endpoint defaults to the first address the driver leaves free for VIPs (.2).
@@ -224,6 +260,8 @@ export function registerUp(program: Command, io: Io): void {
           undefined,
           `see above; onekube status ${name}; onekube down ${name} removes it`,
         );
-      await printCluster(io, { root, name, info, running: true });
+      const cloud = { root, name, info, running: true };
+      await printCluster(io, cloud);
+      if (key) printLogin(io, cloud, key);
     });
 }

@@ -9,7 +9,7 @@ export function registerAgent(program: Command, io: Io): void {
     .description("run this VM's role: what a onekube VM starts at boot (reads its context, talks to OneGate)")
     .option(
       "--context-dir <dir>",
-      "directory holding context.sh and token.txt (default: /mnt/context, /run/one-context)",
+      "directory holding context.sh and token.txt (default: /run/onekube/context, /mnt/context, /run/one-context)",
     )
     .option("--once", "exit when the phases are done instead of staying up")
     .addHelpText(

@@ -35,6 +35,18 @@ describe("the VM init step", () => {
     assert.deepEqual(argv.slice(-3), ["node", "agent.js", "--x"]);
   });
 
+  test("root's .ssh and .kube are the VM's own, never all of /root (the repository may live there)", () => {
+    assert.ok((PRIVATE_DIRS as readonly string[]).includes("/root/.ssh"));
+    assert.ok((PRIVATE_DIRS as readonly string[]).includes("/root/.kube"));
+    assert.ok(!(PRIVATE_DIRS as readonly string[]).includes("/root"));
+    // AND the script contextualizes with the same onekube before sshd and the agent start
+    const env = vmInitEnv({ vmDir: "/s", hostname: "h", contextMount: "/mnt/context" }, {});
+    assert.equal(env.OKB_NODE, process.execPath);
+    assert.match(env.OKB_ONEKUBE ?? "", /\/bin\/onekube\.js$/);
+    assert.ok(VM_INIT_SCRIPT.indexOf("contextualize --source") < VM_INIT_SCRIPT.indexOf("/usr/sbin/sshd -f"));
+    assert.ok(VM_INIT_SCRIPT.indexOf("/usr/sbin/sshd -f") < VM_INIT_SCRIPT.indexOf('"$@" 3>&- &'));
+  });
+
   test("without a disk the script is told nothing about one", () => {
     const env = vmInitEnv({ vmDir: "/s", hostname: "h", contextMount: "/mnt/context" }, {});
     assert.equal(env.OKB_LOOP, undefined);

@@ -2,39 +2,30 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { catalogue, PARAM_NAMES } from "../../../src/params/catalogue.js";
 import { serviceTemplate, userInput, userInputValues, vmTemplates } from "../../../src/service/template.js";
+import {
+  assertDeployOrder,
+  assertEveryParameterDeclared,
+  assertRoleRules,
+  assertServiceTemplate,
+} from "../../helpers/service-template.js";
 
 describe("OneFlow service template", () => {
   const t = serviceTemplate();
 
   test("has the four roles in deploy order with the reference's parents and cardinalities", () => {
-    assert.deepEqual(
-      t.roles.map((r) => [r.name, r.cardinality, "parents" in r ? r.parents : []]),
-      [
-        ["vnf", 2, []],
-        ["master", 3, ["vnf"]],
-        ["worker", 2, ["master"]],
-        ["storage", 3, ["master"]],
-      ],
-    );
-    assert.equal(t.deployment, "straight");
-    assert.equal(t.ready_status_gate, true);
+    assertDeployOrder(t);
   });
 
   test("keeps every role inside OneFlow's rules: \\w+ names, type vm, min <= cardinality <= max", () => {
-    for (const r of t.roles) {
-      assert.match(r.name, /^\w+$/);
-      assert.equal(r.type, "vm");
-      assert.ok(Number.isInteger(r.template_id));
-      assert.ok(r.min_vms <= r.cardinality && r.cardinality <= r.max_vms, r.name);
-    }
+    assertRoleRules(t);
+  });
+
+  test("passes the embedded OneFlow's validation, as `oneflow-template create` would", () => {
+    assertServiceTemplate(t);
   });
 
   test("declares every parameter once, as a user input in OneFlow's M|type|description[|params|default] form", () => {
-    const declared = [
-      t.user_inputs,
-      ...t.roles.map((r) => ("user_inputs" in r ? r.user_inputs : {})),
-    ].flatMap((o) => Object.keys(o));
-    assert.deepEqual([...declared].sort(), [...PARAM_NAMES].sort());
+    assertEveryParameterDeclared(t);
     for (const name of PARAM_NAMES) {
       const fields = userInput(name).split("|");
       assert.ok(fields.length === 3 || fields.length === 5, name);
@@ -71,7 +62,7 @@ describe("OneFlow service template", () => {
     for (const vm of Object.values(vms)) assert.equal(vm.CONTEXT.TOKEN, "YES");
     // The storage disk size may be chosen (the local cloud's sparse disks); other roles get none.
     const small = vmTemplates({ extraDiskMb: 1024 });
-    assert.deepEqual(small.storage.DISK[1], { TYPE: "fs", FORMAT: "raw", SIZE: "1024" });
+    assert.deepEqual(small.storage.DISK[1], { TYPE: "fs", FORMAT: "raw", SIZE: "1024", DEV_PREFIX: "vd" });
     assert.equal(small.worker.DISK.length, 1);
   });
 });
