@@ -109,7 +109,12 @@ export class QemuLab {
   }
 
   /** Boots `vm` from an overlay of `image`, its context CD attached, its NIC on a new tap. */
-  async boot(image: string, vm: LabVm, extra: Readonly<Record<string, string>> = {}): Promise<BootedVm> {
+  async boot(
+    image: string,
+    vm: LabVm,
+    extra: Readonly<Record<string, string>> = {},
+    size: { readonly cpus?: number; readonly memoryMb?: number } = {},
+  ): Promise<BootedVm> {
     const service = this.#service;
     if (!service) throw new Error("start OneGate first");
     const overlay = join(this.dir, `vm${vm.id}.qcow2`);
@@ -127,8 +132,8 @@ export class QemuLab {
       disk: overlay,
       cdrom: iso,
       nics: [{ tap, mac: vm.mac }],
-      memoryMb: 1536,
-      cpus: 2,
+      memoryMb: size.memoryMb ?? 1536,
+      cpus: size.cpus ?? 2,
       serialLog,
       accel: this.accel,
     });
@@ -145,6 +150,19 @@ export class QemuLab {
     const booted = { vm, serialLog, started: Date.now(), process: child };
     this.vms.push(booted);
     return booted;
+  }
+
+  /**
+   * A host on the bridge that is not a VM: a namespace of its own at `ip` (a veth whose other end
+   * is a port of the bridge), its default route via `gateway`.
+   */
+  async host(name: string, ip: string, gateway: string): Promise<string> {
+    const ns = await this.net.namespace(name);
+    const port = `p-${name}`.slice(0, 15);
+    await this.net.link(this.ns, port, [], ns, "eth0", [`${ip}/24`]);
+    await hostExec.run("ip", ["-n", this.ns, "link", "set", port, "master", "br0"]);
+    await this.net.route(ns, "default", gateway);
+    return ns;
   }
 
   /** A command on `ip` as root over SSH, from the lab's namespace, with the lab's key. */
