@@ -10,6 +10,7 @@ export interface PodObject {
   metadata: {
     name: string;
     namespace: string;
+    uid?: string;
     annotations?: Record<string, string>;
     ownerReferences?: { kind: string }[];
   };
@@ -56,6 +57,27 @@ async function evict(client: KubeClient, pod: PodObject): Promise<"evicted" | "b
   }
 }
 
+const key = (p: PodObject) => `${p.metadata.namespace}/${p.metadata.name}`;
+
+/**
+ * One round of a drain, as `kubectl drain` decides it: the evictable pods are evicted (again, if
+ * a budget held them), and a pod evicted before counts until it is gone from the API (the same
+ * name with another uid is a new pod). The kubelet marks a stopped pod Failed before it deletes
+ * it: such a pod is no longer evictable but is not gone, and deleting the Node then would leave it
+ * bound to a node that no longer exists.
+ */
+export function drainRound(
+  pods: readonly PodObject[],
+  evicted: ReadonlyMap<string, string | undefined>,
+): { evict: PodObject[]; waiting: string[] } {
+  const evict = evictable(pods);
+  const evicting = new Set(evict.map(key));
+  const going = pods.filter(
+    (p) => !evicting.has(key(p)) && evicted.has(key(p)) && evicted.get(key(p)) === p.metadata.uid,
+  );
+  return { evict, waiting: [...evict, ...going].map(key) };
+}
+
 /** Cordons and drains `node`; resolves with the pods still there when `timeoutMs` ran out (empty: drained). */
 export async function drainNode(
   client: KubeClient,
@@ -64,13 +86,16 @@ export async function drainNode(
 ): Promise<string[]> {
   await cordon(client, node);
   const deadline = Date.now() + options.timeoutMs;
+  const evicted = new Map<string, string | undefined>();
   for (;;) {
-    const left = evictable(await podsOn(client, node));
-    if (left.length === 0) return [];
-    const names = left.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
-    if (Date.now() > deadline) return names;
+    const { evict: left, waiting } = drainRound(await podsOn(client, node), evicted);
+    if (waiting.length === 0) return [];
+    if (Date.now() > deadline) return waiting;
     const outcomes = await Promise.all(left.map((p) => evict(client, p)));
-    const blocked = names.filter((_, i) => outcomes[i] === "blocked");
+    left.forEach((p, i) => {
+      if (outcomes[i] === "evicted") evicted.set(key(p), p.metadata.uid);
+    });
+    const blocked = left.filter((_, i) => outcomes[i] === "blocked").map(key);
     if (blocked.length > 0) options.log(`[drain] ${node}: disruption budget holds ${blocked.join(", ")}`);
     await sleep(1000);
   }

@@ -1,5 +1,7 @@
+import { exportNames } from "../appliance/export/names.js";
 import { catalogue, PARAM_NAMES, type ParamName } from "../params/catalogue.js";
 import { ROLES, type Role } from "../params/types.js";
+import { ONEKUBE_VERSION } from "../versions.js";
 import { ROLE_SPECS } from "./roles.js";
 
 /** OneFlow's user input string: `M|type|description|params|default`. */
@@ -67,7 +69,10 @@ export function serviceTemplate(options: ServiceTemplateOptions = {}) {
 }
 
 export interface VmTemplateOptions {
-  /** The OS disk's image by name: OpenNebula looks it up among the instantiating user's images. */
+  /**
+   * The OS disk's image by name (default: the name `appliance export` gives the image
+   * `appliance build` makes): OpenNebula looks it up among the instantiating user's images.
+   */
   readonly imageName?: string;
   /** The OS disk's image by id (wins over the name): any user allowed to use the image can. */
   readonly imageId?: number;
@@ -83,7 +88,7 @@ export function vmTemplate(role: Role, options: VmTemplateOptions = {}) {
   const spec = ROLE_SPECS[role];
   const image =
     options.imageId === undefined
-      ? { IMAGE: options.imageName ?? "onekube" }
+      ? { IMAGE: options.imageName ?? exportNames(ONEKUBE_VERSION).image }
       : { IMAGE_ID: String(options.imageId) };
   const osDiskMb = spec.osDiskMb === undefined ? undefined : Math.max(spec.osDiskMb, options.imageMb ?? 0);
   const extraDiskMb = spec.extraDiskMb === undefined ? undefined : (options.extraDiskMb ?? spec.extraDiskMb);

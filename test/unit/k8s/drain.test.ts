@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { vanished } from "../../../src/agent/k8s/departures.js";
 import { strayMembers } from "../../../src/agent/k8s/etcd-members.js";
-import { evictable, type PodObject } from "../../../src/k8s/drain.js";
+import { drainRound, evictable, type PodObject } from "../../../src/k8s/drain.js";
 import type { OneGateVm } from "../../../src/onegate/client-values.js";
 
 const pod = (name: string, extra: Partial<PodObject["metadata"]> = {}, phase = "Running"): PodObject => ({
@@ -24,6 +24,28 @@ describe("evictable", () => {
       evictable(pods).map((p) => p.metadata.name),
       ["web", "replica"],
     );
+  });
+});
+
+describe("drainRound", () => {
+  it("waits for an evicted pod until it is gone, even once the kubelet marked it Failed", () => {
+    // GIVEN web was evicted (uid u1) and the kubelet has stopped it: phase Failed, not yet deleted
+    const evicted = new Map([["default/web", "u1"]]);
+    const stopped = pod("web", { uid: "u1" }, "Failed");
+    // THEN nothing is evicted again, but the drain is not over
+    assert.deepEqual(drainRound([stopped], evicted), { evict: [], waiting: ["default/web"] });
+    // AND once the pod is gone, or the name is a new pod's (another uid), it is
+    assert.deepEqual(drainRound([], evicted).waiting, []);
+    assert.deepEqual(drainRound([pod("web", { uid: "u2" }, "Failed")], evicted).waiting, []);
+  });
+
+  it("evicts what is evictable, and never waits for finished pods it did not evict", () => {
+    const round = drainRound([pod("a", { uid: "1" }), pod("job", { uid: "2" }, "Succeeded")], new Map());
+    assert.deepEqual(
+      round.evict.map((p) => p.metadata.name),
+      ["a"],
+    );
+    assert.deepEqual(round.waiting, ["default/a"]);
   });
 });
 
