@@ -6,6 +6,7 @@ import { registerDown } from "./cloud/down-cmd.js";
 import { registerExec } from "./cloud/exec-cmd.js";
 import { registerKubeconfig } from "./cloud/kubeconfig.js";
 import { registerLogs } from "./cloud/logs-cmd.js";
+import { registerReboot } from "./cloud/reboot-cmd.js";
 import { registerScale } from "./cloud/scale-cmd.js";
 import { registerStatus } from "./cloud/status-cmd.js";
 import { registerUp } from "./cloud/up.js";
@@ -39,6 +40,7 @@ export function buildProgram(io: Io): Command {
   registerDown(program, io);
   registerLogs(program, io);
   registerExec(program, io);
+  registerReboot(program, io);
   registerKubeconfig(program, io);
   registerDisk(program, io);
   registerImages(program, io);

@@ -88,22 +88,33 @@ context=$OKB_CONTEXT_MOUNT node=$OKB_NODE onekube=$OKB_ONEKUBE
 unset OKB_VM_DIR OKB_HOSTNAME OKB_LOOP OKB_DISK OKB_PRIVATE OKB_RSHARED OKB_CONTEXT_MOUNT OKB_NODE OKB_ONEKUBE
 cd /
 echo ready >&3
-# what the appliance's contextualization does that a namespace VM needs: root's SSH key
-"$node" "$onekube" contextualize --source "$context" --only ssh 3>&-
-# sshd detaches itself: no child of this init (which ends as a sleep that reaps nothing); it is
-# in the VM's network namespace, where the teardown kills every process
-if [ -x /usr/sbin/sshd ]; then
-  mkdir -p /run/sshd
-  /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log" 3>&- || echo "sshd did not start: $d/sshd.log says why"
-else
-  echo "no /usr/sbin/sshd on this host (apt-get install openssh-server): no SSH login to this VM"
-fi
-# The agent is one process of the VM, not the VM: when it ends, the VM stays up (as a real
-# VM does when its appliance script fails or finishes) until it is destroyed.
 set +e
-"$@" 3>&- &
-wait $!
-code=$?
+while :; do
+  # what the appliance's contextualization does that a namespace VM needs: root's SSH key
+  "$node" "$onekube" contextualize --source "$context" --only ssh 3>&-
+  # sshd detaches itself: no child of this init (which ends as a sleep that reaps nothing); it
+  # is in the VM's network namespace, where the teardown kills every process
+  if [ -x /usr/sbin/sshd ]; then
+    mkdir -p /run/sshd
+    /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log" 3>&- || echo "sshd did not start: $d/sshd.log says why"
+  else
+    echo "no /usr/sbin/sshd on this host (apt-get install openssh-server): no SSH login to this VM"
+  fi
+  # The agent is one process of the VM, not the VM: when it ends, the VM stays up (as a real
+  # VM does when its appliance script fails or finishes) until it is destroyed.
+  "$@" 3>&- &
+  wait $!
+  code=$?
+  # A reboot (vm-reboot.ts) marks it so and kills every process of the VM but this init: once it
+  # says "up", the VM boots again from an empty /run, as a real one does, instead of ending.
+  [ -e "$d/reboot" ] || break
+  while [ "$(cat "$d/reboot" 2>/dev/null)" != up ]; do sleep 0.1; done
+  rm -f "$d/reboot"
+  findmnt -rn -o TARGET | grep -E '^(/run/netns|/run/containerd|/var/lib/kubelet/pods)/' | sort -r |
+    while read -r m; do umount -l "$m"; done
+  for p in /run/onekube /run/containerd /run/netns; do find "$p" -mindepth 1 -delete 2>/dev/null; done
+  echo "onekube: VM rebooted"
+done
 echo "$code" > "$d/agent.exit"
 (echo "exit $code" >&3) 2>/dev/null
 exec 3>&-

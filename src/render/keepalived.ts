@@ -30,9 +30,8 @@ export interface KeepalivedInput {
   /** The vnf VMs' addresses; this VM's own address may be included, it is dropped. */
   readonly peers: readonly string[];
   readonly priority?: number;
+  /** Seconds between adverts, down to 0.01 (VRRPv3's centiseconds). */
   readonly advertInterval?: number;
-  /** VRRP PASS authentication; keepalived uses at most 8 characters. */
-  readonly authPassword?: string;
   readonly loadBalancer: KeepalivedLoadBalancer;
   /** Run on every VRRP state change with `TYPE NAME STATE PRIORITY`; the agent learns MASTER/BACKUP from it. */
   readonly notifyScript?: string;
@@ -46,7 +45,6 @@ interface VrrpInstance {
   readonly advertInterval: number;
   /** Absent for a lone VNF: keepalived refuses unicast keywords without peers. */
   readonly unicast?: { readonly source: string; readonly peers: readonly string[] };
-  readonly authPassword?: string;
   readonly vip: string;
 }
 
@@ -66,12 +64,18 @@ interface KeepalivedModel {
 }
 
 const PATH = "keepalived/keepalived.conf";
-// As the VRouter appliance's LVS module sets them.
-const DELAY_LOOP = 6;
-const CONNECT_TIMEOUT = 3;
+/**
+ * A master is a real server while its API server answers /readyz (anonymous, as kubeadm sets it
+ * up) over TLS: checked every 0.5 s, 0.5 s to answer, out after 2 failures in a row (a frozen or
+ * not-ready API server leaves within about 2 s), back after one success.
+ */
+const HEALTH = { delayLoop: 0.5, connectTimeout: 0.5, retries: 1, delayBeforeRetry: 0.25, path: "/readyz" };
+/**
+ * VRRPv3 adverts every 0.2 s: a BACKUP takes the VIP 3 adverts plus its skew (~0.7 s) after the
+ * MASTER's last one, which is how long a crash (no goodbye advert) leaves the endpoint unheld.
+ */
+const ADVERT_INTERVAL = 0.2;
 const IFNAME = /^[A-Za-z0-9_.@:-]{1,15}$/;
-// No blanks, quotes, braces, comment marks (# !) or `$` (keepalived expands $NAME in its config).
-const PASS = /^[A-Za-z0-9._~@%+=:,/-]{1,8}$/;
 
 function assertInt(field: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -103,11 +107,9 @@ function check(input: KeepalivedInput): void {
   for (const [i, p] of input.peers.entries()) assertAddress(`peers[${i}]`, p);
   // 255 means "owns the VIP" in VRRP, which contradicts state BACKUP.
   if (input.priority !== undefined) assertInt("priority", input.priority, 1, 254);
-  if (input.advertInterval !== undefined) assertInt("advertInterval", input.advertInterval, 1, 255);
-  if (input.authPassword !== undefined && !PASS.test(input.authPassword)) {
-    throw new Error(
-      "renderKeepalived: authPassword must be 1..8 characters of A-Z a-z 0-9 . _ ~ @ % + = : , / -",
-    );
+  const advert = input.advertInterval;
+  if (advert !== undefined && !(Number.isInteger(advert * 100) && advert >= 0.01 && advert <= 40.95)) {
+    throw new Error(`renderKeepalived: advertInterval must be 0.01..40.95 s in centiseconds, got ${advert}`);
   }
   if (input.loadBalancer.mode === "lvs") {
     assertInt("loadBalancer.port", input.loadBalancer.port, 1, 65535);
@@ -129,9 +131,8 @@ function model(input: KeepalivedInput): KeepalivedModel {
       interface: input.interface,
       virtualRouterId: input.virtualRouterId,
       priority: input.priority ?? 100,
-      advertInterval: input.advertInterval ?? 1,
+      advertInterval: input.advertInterval ?? ADVERT_INTERVAL,
       ...(peers.length > 0 ? { unicast: { source: input.selfAddress, peers } } : {}),
-      ...(input.authPassword === undefined ? {} : { authPassword: input.authPassword }),
       vip: `${input.vip.address}/${input.vip.prefix}`,
     },
     ...(input.notifyScript ? { notifyScript: input.notifyScript } : {}),
@@ -155,16 +156,23 @@ function printVirtualServer(vs: VirtualServer): string[] {
   }
   return [
     "# NAT, not DR: the masters do not hold the VIP, so their replies must route back through the VNF.",
+    "# A master serves while its API server answers /readyz: a frozen or not-ready one is out in ~2 s.",
     `virtual_server ${vs.address} ${vs.port} {`,
-    `    delay_loop ${DELAY_LOOP}`,
+    `    delay_loop ${HEALTH.delayLoop}`,
     `    lb_algo ${vs.scheduler}`,
     "    lb_kind NAT",
     "    protocol TCP",
     ...vs.realServers.flatMap((rs) => [
       `    real_server ${rs.address} ${rs.port} {`,
-      "        TCP_CHECK {",
+      "        SSL_GET {",
+      "            url {",
+      `                path ${HEALTH.path}`,
+      "                status_code 200",
+      "            }",
       `            connect_port ${rs.port}`,
-      `            connect_timeout ${CONNECT_TIMEOUT}`,
+      `            connect_timeout ${HEALTH.connectTimeout}`,
+      `            retry ${HEALTH.retries}`,
+      `            delay_before_retry ${HEALTH.delayBeforeRetry}`,
       "        }",
       "    }",
     ]),
@@ -178,6 +186,8 @@ function print(m: KeepalivedModel): string {
     "# Rendered by onekube for the vnf role; local edits are overwritten.",
     "global_defs {",
     `    router_id ${m.routerId}`,
+    // Sub-second adverts need VRRPv3 (centiseconds); v3 has no authentication: peers are unicast.
+    "    vrrp_version 3",
     // keepalived runs notify scripts only as a named user and refuses scripts others could edit.
     ...(m.notifyScript ? ["    script_user root", "    enable_script_security"] : []),
     "}",
@@ -190,6 +200,11 @@ function print(m: KeepalivedModel): string {
     `    virtual_router_id ${i.virtualRouterId}`,
     `    priority ${i.priority}`,
     `    advert_int ${i.advertInterval}`,
+    // Gratuitous ARP at once on becoming MASTER, again a second later, and every minute after:
+    // clients and switches follow the VIP without waiting for their ARP caches to expire.
+    "    garp_master_delay 1",
+    "    garp_master_repeat 3",
+    "    garp_master_refresh 60",
     ...(i.unicast
       ? [
           `    unicast_src_ip ${i.unicast.source}`,
@@ -198,9 +213,6 @@ function print(m: KeepalivedModel): string {
           "    }",
         ]
       : ["    # single VNF: no unicast peers, keepalived refuses unicast keywords without any"]),
-    ...(i.authPassword === undefined
-      ? []
-      : ["    authentication {", "        auth_type PASS", `        auth_pass ${i.authPassword}`, "    }"]),
     "    virtual_ipaddress {",
     `        ${i.vip} dev ${i.interface}`,
     "    }",

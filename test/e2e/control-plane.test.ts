@@ -1,18 +1,19 @@
 /**
  * The master role end to end in the local cloud, with real binaries: three kubeadm control
- * planes with stacked etcd behind the VNFs' endpoint; the API through the endpoint survives a
- * master's processes dying and the endpoint's VNF failing; a master added after the join
- * material expired still joins.
+ * planes with stacked etcd behind the VNFs' endpoint; the API through the endpoint answers a
+ * client that retries once through every fault of issue 15 (a master frozen, killed, rebooted;
+ * the endpoint's keepalived killed, its VNF unplugged) and loses no write; a master added after
+ * the join material expired still joins.
  */
 import assert from "node:assert/strict";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { readVmRecord } from "../../src/local/vm-exec.js";
 import { onekube } from "../helpers/cli.js";
-import { apiLoop, etcdMembers, kubectl, nodes, parentOf, vmProcesses } from "../helpers/kubectl.js";
-import { holders, roleVms, statusOf, stopKeepalived, waitFor } from "../helpers/vnf.js";
+import { faultTable, runFaults } from "../helpers/fault-run.js";
+import { etcdMembers, kubectl, nodes } from "../helpers/kubectl.js";
+import { roleVms, statusOf, waitFor } from "../helpers/vnf.js";
 
 const NAME = "cpe2e";
 let root: string;
@@ -24,7 +25,7 @@ const readyControlPlanes = async (n: number) => {
   return list && list.length === n && list.every((x) => x.ready && x.controlPlane) ? list : undefined;
 };
 
-describe("master role: a kubeadm HA control plane in the local cloud", { timeout: 20 * 60_000 }, () => {
+describe("master role: a kubeadm HA control plane in the local cloud", { timeout: 40 * 60_000 }, () => {
   before(async () => {
     assert.equal(process.getuid?.(), 0, "the e2e tests need root");
     root = await mkdtemp(join(tmpdir(), "onekube-cp-"));
@@ -106,61 +107,28 @@ describe("master role: a kubeadm HA control plane in the local cloud", { timeout
     assert.match(status.stdout, /metallb: /);
   });
 
-  test("one master's processes die: the API answers through the endpoint; the master comes back", async () => {
-    const masters = roleVms(await statusOf(env, NAME), "master");
-    const victim = masters[1];
-    assert.ok(victim);
-    const init = readVmRecord(root, NAME, victim.id).pid;
-    const all = await vmProcesses(NAME, victim.id);
-    // The agent (the VM's supervisor, the init's child) is held still; everything else dies.
-    const agent = all.find((p) => parentOf(p) === init);
-    assert.ok(agent, "the VM's agent runs");
-    process.kill(agent, "SIGSTOP");
-    let loop: ReturnType<typeof apiLoop> | undefined;
-    try {
-      for (const pid of all) if (pid !== init && pid !== agent) process.kill(pid, "SIGKILL");
-      // From the moment it is dead (a request in flight at the very kill is lost with any server).
-      loop = apiLoop(kubeconfig);
-      await waitFor("the victim's API server to be gone", 20_000, async () =>
-        (await vmProcesses(NAME, victim.id)).length <= 2 ? true : undefined,
-      );
-      await new Promise((r) => setTimeout(r, 8000));
-    } finally {
-      process.kill(agent, "SIGCONT");
+  test("the endpoint under faults, one at a time, with a stream of reads and writes through it", async () => {
+    // A master frozen, killed, rebooted; the endpoint's keepalived killed; its VNF unplugged.
+    const report = await runFaults(env, NAME, kubeconfig, { log: (l) => process.stderr.write(`${l}\n`) });
+    process.stderr.write(`${faultTable(report)}\n`);
+    // The goals (issue 15), with the margins this loaded 2-core machine needs: the VMs, the
+    // stream and the fault driver share two cores, so a check or an advert can come late.
+    const GAP_MS = 2000 * 1.5;
+    const MOVE_MS = 1000 * 1.5;
+    for (const row of report.rows) {
+      assert.equal(row.failedWithRetry, 0, `${row.fault}: a client retrying once saw a failure`);
+      assert.ok(row.longestGapMs < GAP_MS, `${row.fault}: ${row.longestGapMs} ms without an answer`);
+      if (row.fault.includes("keepalived killed"))
+        assert.ok(
+          (row.addressMovedMs ?? Infinity) < MOVE_MS,
+          `${row.fault}: address moved in ${row.addressMovedMs} ms`,
+        );
     }
-    assert.ok(loop);
-    const stats = await loop.stop();
-    assert.ok(stats.ok >= 20, `the API answered ${stats.ok} times`);
-    assert.equal(stats.failed, 0, stats.errors.join("\n"));
-    // The supervisor restarts containerd and kubelet; kubelet its static pods; etcd rejoins.
-    await waitFor("the master to be Ready again with three etcd members", 180_000, async () => {
-      const ok = await readyControlPlanes(3);
-      const members = await etcdMembers(env, NAME, victim.id);
-      return ok && members?.length === 3 ? true : undefined;
-    });
-  });
-
-  test("the VNF holding the endpoint fails: the API keeps answering", async () => {
-    const vnfs = roleVms(await statusOf(env, NAME), "vnf").map((v) => v.id);
-    const vip = (
-      await kubectl(kubeconfig, ["config", "view", "-o", "jsonpath={.clusters[0].cluster.server}"])
-    ).stdout
-      .replace(/^https:\/\//, "")
-      .replace(/:\d+$/, "");
-    const [holder] = await holders(env, NAME, vnfs, vip);
-    assert.ok(holder !== undefined);
-    const loop = apiLoop(kubeconfig);
-    await stopKeepalived(env, NAME, holder);
-    await waitFor("the other VNF to hold the endpoint", 20_000, async () => {
-      const now = await holders(env, NAME, vnfs, vip);
-      return now.length === 1 && now[0] !== holder ? true : undefined;
-    });
-    await new Promise((r) => setTimeout(r, 3000));
-    assert.ok(loop);
-    const stats = await loop.stop();
-    assert.ok(stats.ok >= 5, `the API answered ${stats.ok} times`);
-    // A request in flight while the address moves may fail once; no more than that.
-    assert.ok(stats.failed <= 1, stats.errors.join("\n"));
+    assert.equal(report.rows.length, 5);
+    assert.ok(report.acknowledgedWrites > 100, `${report.acknowledgedWrites} writes acknowledged`);
+    assert.deepEqual(report.lostWrites, [], "every acknowledged write is readable");
+    assert.equal(report.etcdHealthy, 3);
+    assert.ok((await readyControlPlanes(3)) !== undefined);
   });
 
   test("a fourth master added after the join material expired still joins", async () => {

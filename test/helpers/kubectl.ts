@@ -12,30 +12,6 @@ export async function kubectl(kubeconfig: string, args: readonly string[], timeo
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A client asking the API for /readyz through the endpoint until stopped. */
-export function apiLoop(kubeconfig: string, intervalMs = 200) {
-  const stats = { ok: 0, failed: 0, errors: [] as string[] };
-  let running = true;
-  const done = (async () => {
-    while (running) {
-      const r = await kubectl(kubeconfig, ["get", "--raw", "/readyz", "--request-timeout=5s"], 10_000);
-      if (r.code === 0 && r.stdout.trim() === "ok") stats.ok++;
-      else {
-        stats.failed++;
-        stats.errors.push(r.stderr.trim().split("\n").at(-1) ?? "");
-      }
-      await new Promise((res) => setTimeout(res, intervalMs));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await done;
-      return stats;
-    },
-  };
-}
-
 /** Nodes by name: Ready or not, and their roles. */
 export async function nodes(kubeconfig: string) {
   const r = await kubectl(kubeconfig, ["get", "nodes", "-o", "json"]);

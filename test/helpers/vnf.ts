@@ -1,7 +1,7 @@
-import { Socket } from "node:net";
 import { execa } from "execa";
 import type { ServiceView } from "../../src/local/status.js";
 import { ONEKUBE, onekube } from "./cli.js";
+import { askStandIn, standInApiScript } from "./stand-in-api.js";
 
 export type Env = Record<string, string>;
 
@@ -33,40 +33,19 @@ export async function holders(
 }
 
 /**
- * Stands in for kube-apiserver on a master VM: a TCP server on `port` that answers its host
- * name and closes. Runs until the VM goes away or the returned process is killed.
+ * Stands in for kube-apiserver on a master VM: an HTTPS server on `port` answering /readyz and
+ * its host name (stand-in-api.ts). Runs until the VM goes away or the returned process is killed.
  */
 export function standInServer(env: Env, name: string, vm: number, port: number) {
-  const script = `const os=await import("node:os");const net=await import("node:net");
-    net.createServer((s)=>{s.end(os.hostname()+"\\n");}).listen(${port},"0.0.0.0",()=>console.log("listening"));`;
   return execa(
     "node",
-    [ONEKUBE, "exec", name, String(vm), "--", process.execPath, "--input-type=module", "-e", script],
-    {
-      env,
-      reject: false,
-    },
+    [ONEKUBE, "exec", name, String(vm), "--", process.execPath, "-e", standInApiScript(port)],
+    { env, reject: false },
   );
 }
 
-/** One TCP request to the endpoint: the answering host's name, or undefined on any failure. */
-export function probe(address: string, port: number, timeoutMs = 1000): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    let data = "";
-    const done = (value: string | undefined) => {
-      socket.destroy();
-      resolve(value);
-    };
-    socket.setTimeout(timeoutMs, () => done(undefined));
-    socket.on("data", (chunk) => {
-      data += chunk.toString();
-    });
-    socket.on("end", () => done(data.trim() || undefined));
-    socket.on("error", () => done(undefined));
-    socket.connect(port, address);
-  });
-}
+/** One request to the endpoint: the answering host's name, or undefined on any failure. */
+export const probe = askStandIn;
 
 /** A client looping on the endpoint until stopped; counts answers and failures. */
 export function clientLoop(address: string, port: number, intervalMs = 50) {

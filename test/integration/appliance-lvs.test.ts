@@ -9,10 +9,11 @@ import { buildTestImage } from "../helpers/appliance.js";
 import { requireRoot } from "../helpers/netns-lab.js";
 import type { LabVm } from "../helpers/onegate-lab.js";
 import { type BootedVm, QemuLab } from "../helpers/qemu-lab.js";
+import { standInApiScript } from "../helpers/stand-in-api.js";
 
 // LVS for real, which the namespace VMs cannot do (this host's kernel has no IP_VS; the image's
 // has): two vnf VMs booted from the appliance image with ONEAPP_VNF_LB_BACKEND=lvs, two stand-in
-// API servers on the service network whose replies route back through the endpoint (LVS-NAT),
+// API servers (HTTPS, /readyz as the VNFs check it) on the service network whose replies route back through the endpoint (LVS-NAT),
 // and a client on another network reaching them through the endpoint, across a VNF's crash.
 const SKIP = whichOnPath("qemu-system-x86_64") ? false : "qemu-system-x86_64 is not installed";
 
@@ -29,7 +30,7 @@ const MASTERS: LabVm[] = [20, 21].map((id) => ({
   mac: `02:00:0a:4d:00:${id.toString(16)}`,
 }));
 const ENDPOINT = "10.77.0.100";
-const URL = `http://${ENDPOINT}:6443/`;
+const URL = `https://${ENDPOINT}:6443/`;
 
 let lab: QemuLab;
 let out: string;
@@ -40,7 +41,7 @@ const vms = new Map<number, BootedVm>();
 async function ask(): Promise<string | undefined> {
   const r = await lab.net
     .exec(client)
-    .run("curl", ["-s", "--max-time", "2", URL], { allowFailure: true, timeoutMs: 5000 });
+    .run("curl", ["-sk", "--max-time", "2", URL], { allowFailure: true, timeoutMs: 5000 });
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -65,8 +66,7 @@ before(async () => {
   // replies to other networks pass the VNF that translated the request (LVS-NAT).
   for (const m of MASTERS) {
     const ns = await lab.host(`m${m.id}`, m.ip, ENDPOINT);
-    const server = "require('http').createServer((q,s)=>s.end(process.argv[1])).listen(6443)";
-    lab.net.start(ns, process.execPath, ["-e", server, `master-${m.id}`]);
+    lab.net.start(ns, process.execPath, ["-e", standInApiScript(6443), `master-${m.id}`]);
   }
   // A client on another network, routed to the service network through the lab.
   client = await lab.net.namespace("client");

@@ -70,7 +70,6 @@ function keepalivedInput(c: (typeof CASES)[number], mode: "lvs" | "haproxy"): Ke
     virtualRouterId: 42,
     selfAddress: "10.0.0.2",
     peers: ["10.0.0.2", "10.0.0.3"],
-    authPassword: "onekube",
     loadBalancer: mode === "lvs" ? { mode, port: c.endpointPort, backends: c.backends } : { mode },
   };
 }

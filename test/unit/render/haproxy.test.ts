@@ -36,8 +36,15 @@ describe("renderHaproxy", () => {
     assert.match(file.content, /^\s+bind 10\.0\.0\.100:6443$/m);
     assert.match(file.content, /^\s+mode tcp$/m);
     assert.match(file.content, /^\s+balance roundrobin$/m);
-    assert.match(file.content, /^\s+option tcp-check$/m);
-    assert.match(file.content, /^\s+default-server inter 1s fall 2 rise 2\b/m);
+    // AND each is checked over TLS on /readyz (a hung API server still accepts TCP), fast
+    assert.match(file.content, /^\s+option httpchk$/m);
+    assert.match(file.content, /^\s+http-check send meth GET uri \/readyz$/m);
+    assert.match(file.content, /^\s+http-check expect status 200$/m);
+    assert.match(file.content, /^\s+timeout check 500ms$/m);
+    assert.match(
+      file.content,
+      /^\s+default-server check-ssl verify none inter 500ms fastinter 250ms downinter 1s fall 2 rise 2\b/m,
+    );
   });
 
   test("timeouts let kubectl watches live and fail fast on a dead master", () => {

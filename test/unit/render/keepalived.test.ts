@@ -46,7 +46,13 @@ describe("renderKeepalived", () => {
     assertGolden("keepalived/three-masters-lvs.conf", file.content);
     // AND every master is a real_server on its port, probed on that port, in address order
     assert.deepEqual(realServers(file.content), ["10.0.0.11:6443", "10.0.0.12:6443", "10.0.0.13:6443"]);
-    assert.equal(file.content.match(/connect_port 6443\n\s*connect_timeout 3\n/g)?.length, 3);
+    // each checked over TLS on the API server's /readyz, which a frozen or not-ready one fails
+    assert.equal(
+      file.content.match(/SSL_GET \{\n\s*url \{\n\s*path \/readyz\n\s*status_code 200\n/g)?.length,
+      3,
+    );
+    assert.equal(file.content.match(/connect_port 6443\n\s*connect_timeout 0\.5\n\s*retry 1\n/g)?.length, 3);
+    assert.match(file.content, /^\s+delay_loop 0\.5$/m);
     // AND the VIP is load-balanced with NAT (masters do not hold the VIP), over TCP
     assert.match(file.content, /^virtual_server 10\.0\.0\.100 6443 \{$/m);
     assert.match(file.content, /^\s+lb_kind NAT$/m);
@@ -57,11 +63,13 @@ describe("renderKeepalived", () => {
   test("both VNFs start as BACKUP, never preempt, and hold the VIP on the service NIC", () => {
     // GIVEN the default input WHEN rendered
     const { content } = renderKeepalived(input());
-    // THEN VRRP is BACKUP/nopreempt with the defaults of the 1.23 VNF (priority 100, advert 1 s)
+    // THEN VRRP is BACKUP/nopreempt, VRRPv3 with adverts every 0.2 s, and ARP told at once
     assert.match(content, /^\s+state BACKUP$/m);
     assert.match(content, /^\s+nopreempt$/m);
     assert.match(content, /^\s+priority 100$/m);
-    assert.match(content, /^\s+advert_int 1$/m);
+    assert.match(content, /^\s+vrrp_version 3$/m);
+    assert.match(content, /^\s+advert_int 0\.2$/m);
+    assert.match(content, /^\s+garp_master_delay 1$/m);
     assert.match(content, /^\s+virtual_router_id 17$/m);
     assert.match(content, /^\s+10\.0\.0\.100\/24 dev eth0$/m);
     assert.doesNotMatch(content, /state MASTER|authentication/);
@@ -122,16 +130,15 @@ describe("renderKeepalived", () => {
   });
 
   test("haproxy mode: keepalived only moves the VIP, HAProxy forwards", () => {
-    // GIVEN HAProxy load-balancing, PASS authentication and tuned VRRP timing
+    // GIVEN HAProxy load-balancing and tuned VRRP timing
     const { content } = renderKeepalived(
-      input({ loadBalancer: { mode: "haproxy" }, authPassword: "s3cr3t", priority: 150, advertInterval: 2 }),
+      input({ loadBalancer: { mode: "haproxy" }, priority: 150, advertInterval: 0.05 }),
     );
     // THEN there is no LVS block and the VRRP settings are as given
     assertGolden("keepalived/haproxy-mode.conf", content);
-    assert.doesNotMatch(content, /virtual_server|real_server/);
-    assert.match(content, /auth_type PASS\n\s+auth_pass s3cr3t\n/);
+    assert.doesNotMatch(content, /virtual_server|real_server|authentication/);
     assert.match(content, /^\s+priority 150$/m);
-    assert.match(content, /^\s+advert_int 2$/m);
+    assert.match(content, /^\s+advert_int 0\.05$/m);
   });
 
   test("programmer errors name the bad field", () => {
@@ -147,12 +154,8 @@ describe("renderKeepalived", () => {
     );
     assert.throws(() => renderKeepalived(input({ peers: ["x"] })), /peers\[0\] is not an IPv4 address/);
     assert.throws(() => renderKeepalived(input({ priority: 255 })), /priority must be an integer 1\.\.254/);
-    assert.throws(
-      () => renderKeepalived(input({ authPassword: "too-long-1" })),
-      /authPassword must be 1\.\.8/,
-    );
-    assert.throws(() => renderKeepalived(input({ authPassword: "a#b" })), /authPassword/);
-    assert.throws(() => renderKeepalived(input({ authPassword: "a$b" })), /authPassword/);
+    assert.throws(() => renderKeepalived(input({ advertInterval: 0.005 })), /advertInterval must be 0\.01/);
+    assert.throws(() => renderKeepalived(input({ advertInterval: 0.123 })), /centiseconds/);
     const badPort = { mode: "lvs", port: 6443, backends: [{ address: "10.0.0.11", port: 0 }] } as const;
     assert.throws(
       () => renderKeepalived(input({ loadBalancer: badPort })),
