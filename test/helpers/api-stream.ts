@@ -20,6 +20,7 @@ export interface ApiCall {
   readonly firstTry: boolean;
   /** Succeeded on the first try or on the one retry. */
   readonly ok: boolean;
+  /** Why the first try failed (then the retry's, when it failed too). */
   readonly error?: string;
 }
 
@@ -103,18 +104,30 @@ export class ApiStream {
     run: (retry: boolean) => Promise<boolean>,
   ): Promise<boolean> {
     const start = Date.now();
-    let error: string | undefined;
+    const errors: string[] = [];
     for (const retry of [false, true]) {
       try {
         if (await run(retry)) {
-          this.calls.push({ kind, seq, start, end: Date.now(), firstTry: !retry, ok: true });
+          const first = errors[0];
+          this.calls.push({
+            kind,
+            seq,
+            start,
+            end: Date.now(),
+            firstTry: !retry,
+            ok: true,
+            ...(first ? { error: first } : {}),
+          });
           return true;
         }
-        error = "unexpected status";
+        errors.push(`unexpected status (try ${errors.length + 1})`);
       } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
+        errors.push(
+          `${e instanceof Error ? e.message : String(e)} (try ${errors.length + 1}, after ${Date.now() - start} ms)`,
+        );
       }
     }
+    const error = errors.join("; ");
     this.calls.push({
       kind,
       seq,
@@ -182,6 +195,8 @@ export interface WindowStats {
   readonly failedWithRetry: number;
   /** The longest time without a call completing successfully, in ms. */
   readonly longestGapMs: number;
+  /** The call that took longest (started from the last success before the window on), and what its tries met. */
+  readonly slowest?: string;
 }
 
 /** What the calls that started in [from, to) saw; the gap counts from the last success before `from`. */
@@ -195,10 +210,20 @@ export function windowStats(calls: readonly ApiCall[], from: number, to: number)
   const ends = [before, ...successes.filter((t) => t >= from && t <= to), to];
   let longest = 0;
   for (let i = 1; i < ends.length; i++) longest = Math.max(longest, (ends[i] ?? 0) - (ends[i - 1] ?? 0));
+  const around = calls.filter((c) => c.end >= before && c.start < to);
+  const slow = around.reduce<ApiCall | undefined>(
+    (a, c) => (!a || c.end - c.start > a.end - a.start ? c : a),
+    undefined,
+  );
   return {
     calls: inside.length,
     failedFirstTry: inside.filter((c) => !c.firstTry).length,
     failedWithRetry: inside.filter((c) => !c.ok).length,
     longestGapMs: longest,
+    ...(slow
+      ? {
+          slowest: `${slow.kind} ${slow.seq}: ${slow.end - slow.start} ms${slow.error ? ` (${slow.error})` : ""}`,
+        }
+      : {}),
   };
 }

@@ -101,7 +101,14 @@ export async function runFaults(
   ).stdout;
   const vipAddress = new URL(server).hostname;
   const vip = new VipWatch(service, vnfs, vipAddress);
-  const stream = new ApiStream(kubeconfig, { intervalMs: 100, prefix: `faults-${Date.now()}` });
+  // A try without an answer in 2 s is given up and made again on a new connection, as a client
+  // with a request timeout does: a connection the address's move caught half-open (its packets
+  // reaching the new holder, or the old one after it let the address go) is never answered.
+  const stream = new ApiStream(kubeconfig, {
+    intervalMs: 100,
+    timeoutMs: 2000,
+    prefix: `faults-${Date.now()}`,
+  });
   const holdMs = o.holdMs ?? 8000;
   const rows: FaultRow[] = [];
   stream.start();
