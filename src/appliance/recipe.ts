@@ -46,7 +46,7 @@ export const PACKAGE_GROUPS = {
   /** The vnf role: VRRP, the endpoint's load balancer (HAProxy or LVS), DNS, NAT and routing. */
   vnf: ["keepalived", "haproxy", "ipvsadm", "unbound", "nftables"],
   /** What kubeadm's preflight and kube-proxy call on a node; the pod network's plugins. */
-  kubernetes: ["iptables", "conntrack", "socat", "ethtool", "containernetworking-plugins"],
+  kubernetes: ["iptables", "conntrack", "socat", "ethtool", "containernetworking-plugins", "iputils-arping"],
   /** The storage role's disk, and what Longhorn needs on every node (iSCSI, NFS for RWX volumes). */
   storage: ["xfsprogs", "open-iscsi", "nfs-common"],
 } as const;

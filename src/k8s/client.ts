@@ -1,12 +1,12 @@
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
-import { KubeConfig } from "@kubernetes/client-node";
+import { readKubeconfig } from "./kubeconfig.js";
 
 /**
- * A small JSON client for the Kubernetes API. @kubernetes/client-node reads the kubeconfig
- * (CA, client certificate, token); the requests themselves are plain HTTP because the library's
- * typed serializer rebuilds bodies from its own models: it drops `x-kubernetes-*` schema keys and
- * every field its models lack, which would silently change the upstream CRDs we apply.
+ * A small JSON client for the Kubernetes API over plain HTTPS, with the kubeconfig's credentials
+ * (kubeconfig.ts). Not @kubernetes/client-node's typed client: its serializer rebuilds bodies
+ * from its own models, dropping `x-kubernetes-*` schema keys and every field its models lack,
+ * which would silently change the upstream CRDs we apply.
  */
 
 /** A refusal by the API server: the HTTP status and the Status object's reason and message. */
@@ -51,19 +51,22 @@ function apiError(status: number, body: unknown, method: string, path: string): 
 
 /** A client for the current context of the kubeconfig file at `path`. */
 export function kubeClientFromFile(path: string): KubeClient {
-  const kc = new KubeConfig();
-  kc.loadFromFile(path);
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error(`${path}: the kubeconfig has no current cluster`);
-  const server = cluster.server;
+  const access = readKubeconfig(path);
+  const server = access.server;
   const secure = new URL(server).protocol === "https:";
   // Keep-alive: an add-on is a few hundred requests; one TLS handshake each would dominate.
-  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const tls = {
+    ...(access.ca ? { ca: access.ca } : {}),
+    ...(access.cert ? { cert: access.cert } : {}),
+    ...(access.key ? { key: access.key } : {}),
+    rejectUnauthorized: !access.insecureSkipTlsVerify,
+  };
+  const agent = secure ? new HttpsAgent({ keepAlive: true, ...tls }) : new HttpAgent({ keepAlive: true });
   const send = secure ? httpsRequest : httpRequest;
+  const auth: Record<string, string> = access.token ? { Authorization: `Bearer ${access.token}` } : {};
 
   async function request(method: string, path: string, init: RequestInit = {}): Promise<unknown> {
-    const options: RequestOptions = { method, agent, headers: { Accept: "application/json" } };
-    await kc.applyToHTTPSOptions(options);
+    const options: RequestOptions = { method, agent, headers: { Accept: "application/json", ...auth } };
     const body = init.body === undefined ? undefined : JSON.stringify(init.body);
     if (body !== undefined) {
       options.headers = {

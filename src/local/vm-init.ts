@@ -29,6 +29,9 @@ export const PRIVATE_DIRS = [
   "/run/netns",
   "/var/lib/onekube",
   "/run/onekube",
+  // host-local's allocations: shared, every node would start from its range's first free address
+  // and hand a freed one out again at once (a VM's own disk keeps them apart)
+  "/var/lib/cni",
   // root's SSH keys and kubeconfig (not all of /root: the repository may live there)
   "/root/.ssh",
   "/root/.kube",
@@ -90,16 +93,19 @@ cd /
 echo ready >&3
 set +e
 while :; do
-  # what the appliance's contextualization does that a namespace VM needs: root's SSH key
-  "$node" "$onekube" contextualize --source "$context" --only ssh 3>&-
-  # sshd detaches itself: no child of this init (which ends as a sleep that reaps nothing); it
-  # is in the VM's network namespace, where the teardown kills every process
-  if [ -x /usr/sbin/sshd ]; then
-    mkdir -p /run/sshd
-    /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log" 3>&- || echo "sshd did not start: $d/sshd.log says why"
-  else
-    echo "no /usr/sbin/sshd on this host (apt-get install openssh-server): no SSH login to this VM"
-  fi
+  # What the appliance's contextualization does that a namespace VM needs (root's SSH key), then
+  # sshd: beside the agent, which needs neither (as sshd and the agent start side by side on a
+  # booting VM). sshd detaches itself: no child of this init (which ends as a sleep that reaps
+  # nothing); it is in the VM's network namespace, where the teardown kills every process.
+  (
+    "$node" "$onekube" contextualize --source "$context" --only ssh
+    if [ -x /usr/sbin/sshd ]; then
+      mkdir -p /run/sshd
+      /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log" || echo "sshd did not start: $d/sshd.log says why"
+    else
+      echo "no /usr/sbin/sshd on this host (apt-get install openssh-server): no SSH login to this VM"
+    fi
+  ) 3>&- &
   # The agent is one process of the VM, not the VM: when it ends, the VM stays up (as a real
   # VM does when its appliance script fails or finishes) until it is destroyed.
   "$@" 3>&- &

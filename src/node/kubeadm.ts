@@ -42,6 +42,41 @@ export async function kubeadmJoin(exec: Exec, config: string): Promise<void> {
   });
 }
 
+/**
+ * A control-plane join in kubeadm's own phases, split where etcd's rule falls: what touches no
+ * etcd member runs at once on every joining master (preflight, certificates, manifests, kubelet's
+ * settings), etcd grows by one member at a time, and each master finishes on its own after that.
+ */
+export const CONTROL_PLANE_JOIN = {
+  prepare: ["preflight", "control-plane-prepare all", "kubelet-start"],
+  etcd: ["etcd-join"],
+  // Not wait-control-plane: it takes no configuration and, run alone, cannot tell a control-plane
+  // join from a node's, so it waits for nothing; the agent's node-health phase waits instead.
+  finish: ["kubelet-wait-bootstrap", "control-plane-join all"],
+} as const;
+
+/**
+ * The control-plane images (what `kubeadm config images list` names), pulled through the CRI as
+ * kubeadm's preflight would: a joining master starts this while the first one initialises, so
+ * that its own preflight finds them present.
+ */
+export async function pullControlPlaneImages(exec: Exec, version: string, criSocket: string): Promise<void> {
+  await exec.run(
+    "kubeadm",
+    ["config", "images", "pull", "--kubernetes-version", version, "--cri-socket", criSocket],
+    { operation: "pull the control-plane images", timeoutMs: 10 * 60_000 },
+  );
+}
+
+/** One phase of `kubeadm join` (`control-plane-prepare all`: a phase and its subphase). */
+export async function kubeadmJoinStep(exec: Exec, config: string, phase: string): Promise<void> {
+  const args = ["join", "phase", ...phase.split(" "), "--config", config];
+  await exec.run("kubeadm", [...args, ...(phase === "preflight" ? [PREFLIGHT] : []), "-v=1"], {
+    operation: `kubeadm join phase ${phase}`,
+    timeoutMs: 10 * 60_000,
+  });
+}
+
 /** Undoes a half-done init or join so the next attempt starts clean (and leaves etcd if it joined). */
 export async function kubeadmReset(exec: Exec): Promise<{ ok: boolean; output: string }> {
   const r = await exec.run("kubeadm", ["reset", "--force"], {

@@ -14,4 +14,6 @@ export const KUBELET_FLAGS = "/var/lib/kubelet/kubeadm-flags.env";
 export const CA_CERT = "/etc/kubernetes/pki/ca.crt";
 export const APISERVER_MANIFEST = "/etc/kubernetes/manifests/kube-apiserver.yaml";
 export const CNI_CONF_DIR = "/etc/cni/net.d";
-export const CNI_BIN_DIRS = ["/usr/lib/cni", "/opt/cni/bin"] as const;
+/** onekube's own CNI plugins (onekube-neigh): a wrapper the agent writes, running this onekube. */
+export const ONEKUBE_CNI_BIN = "/var/lib/onekube/cni/bin";
+export const CNI_BIN_DIRS = ["/usr/lib/cni", "/opt/cni/bin", ONEKUBE_CNI_BIN] as const;

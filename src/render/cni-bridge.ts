@@ -1,5 +1,8 @@
 import type { RenderedFile } from "./files.js";
 
+/** onekube's CNI plugin chained after the bridge (src/node/cni-neigh.ts). */
+export const NEIGH_PLUGIN = "onekube-neigh";
+
 /** Sorts before Canal's `10-canal.conflist`, so kubelet picks it where both are present. */
 export const BRIDGE_CONFLIST = "05-onekube-bridge.conflist";
 
@@ -24,6 +27,8 @@ export function renderBridgeConflist(podCidr: string, o: { mtu?: number } = {}):
         ...(o.mtu === undefined ? {} : { mtu: o.mtu }),
         ipam: { type: "host-local", ranges: [[{ subnet: podCidr }]], routes: [{ dst: "0.0.0.0/0" }] },
       },
+      // A pod address handed out again is reached at its new MAC at once (src/node/cni-neigh.ts).
+      { type: NEIGH_PLUGIN, bridge: "cni0" },
       { type: "portmap", capabilities: { portMappings: true } },
     ],
   };

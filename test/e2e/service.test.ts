@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { serviceDir, vmDir } from "../../src/local/names.js";
 import { onekube } from "../helpers/cli.js";
+import { reuseAddress } from "../helpers/ip-reuse.js";
 import { etcdMembers, kubectl } from "../helpers/kubectl.js";
 import { inHome, quickStartHome } from "../helpers/quick-start.js";
 import { roleVms, statusOf, waitFor } from "../helpers/vnf.js";
@@ -351,6 +352,21 @@ describe("the default service: workers, storage, scaling", { timeout: 40 * 60_00
       }
     });
     assert.match(body, /"etcdserver":"3\.6\.8"/);
+  });
+
+  test("a pod address handed out again on a node is reached at once, from the node and from a pod beside it", async () => {
+    const w = roleVms(await statusOf(env, NAME), "worker")[0];
+    assert.ok(w);
+    const r = await reuseAddress({
+      env,
+      service: NAME,
+      kubeconfig,
+      vm: { id: w.id, node: nodeOfVm(w.ip) },
+      dir: root,
+    });
+    process.stderr.write(`[ip-reuse] ${JSON.stringify(r)}\n`);
+    assert.ok(r.podReached, `a pod beside it could not reach ${r.ip} within 1 s`);
+    assert.ok(r.nodeMs !== undefined && r.nodeMs < 1000, `its node reached ${r.ip} after ${r.nodeMs} ms`);
   });
 
   test("a pod reaches a pod on another worker, a ClusterIP Service, and a Service by its DNS name", async () => {

@@ -21,14 +21,9 @@ fi
 mkdir -p "$cache/src" "$cache/bin"
 cd "$cache/src"
 moddir=$(go mod download -json "k8s.io/kubernetes@$version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
-# k8s.io/kubernetes replaces its staging modules with local paths; a consumer must name the
-# published v0.X.Y of each instead.
-staging=$(awk '/=> .\/staging/ {print $1}' "$moddir/go.mod")
-{
-  printf 'module onekube.local/k8sbuild\n\ngo %s\n\nrequire k8s.io/kubernetes %s\n\n' \
-    "$(awk '/^go / {print $2; exit}' "$moddir/go.mod")" "$version"
-  for m in $staging; do printf 'replace %s => %s v0%s\n' "$m" "$m" "${version#v1}"; done
-} > go.mod
+# shellcheck source=tools/k8s/gomod.sh
+. "$repo/tools/k8s/gomod.sh"
+k8s_gomod k8sbuild "$version" "$moddir"
 printf '//go:build tools\n\npackage tools\n\n' > tools.go
 for c in "${components[@]}"; do printf 'import _ "k8s.io/kubernetes/cmd/%s"\n' "$c" >> tools.go; done
 echo "[k8s] resolving modules for $version"

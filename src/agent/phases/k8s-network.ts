@@ -1,8 +1,10 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import { writeIfChanged } from "../../host/files.js";
 import { kubeClientFromFile } from "../../k8s/client.js";
-import { ADMIN_CONF, CNI_CONF_DIR, KUBELET_CONF } from "../../node/paths.js";
+import { NEIGH_PLUGIN } from "../../node/cni-neigh.js";
+import { ADMIN_CONF, CNI_CONF_DIR, KUBELET_CONF, ONEKUBE_CNI_BIN } from "../../node/paths.js";
 import { attribute } from "../../onegate/client-values.js";
 import { renderBridgeConflist } from "../../render/cni-bridge.js";
 import { exec, nodeOf } from "../k8s/cluster.js";
@@ -29,6 +31,9 @@ async function waitForPodCidr(kubeconfig: string, name: string): Promise<string>
 
 export const kubeconfigOf = (ctx: AgentContext) => (ctx.role === "master" ? ADMIN_CONF : KUBELET_CONF);
 
+/** The CNI plugin's program, beside its module (dist/src/node/). */
+const NEIGH_MAIN = fileURLToPath(new URL("../../node/cni-neigh-main.js", import.meta.url));
+
 /** flannel's VXLAN header: a pod's packets to other nodes must leave room for it. */
 const VXLAN_MTU = 1450;
 
@@ -48,7 +53,10 @@ export const podNetwork: Phase<AgentContext> = {
     const podCidr = await waitForPodCidr(kubeconfigOf(ctx), node.name);
     const flannel = ctx.platform?.podNetwork === "flannel";
     const file = renderBridgeConflist(podCidr, flannel ? { mtu: VXLAN_MTU } : {});
-    let changed = await writeIfChanged(join(CNI_CONF_DIR, file.path), file.content, file.mode);
+    // The plugin the configuration chains after the bridge: this very onekube's, through a wrapper.
+    const plugin = `#!/bin/sh\nexec '${process.execPath}' '${NEIGH_MAIN}'\n`;
+    let changed = await writeIfChanged(join(ONEKUBE_CNI_BIN, NEIGH_PLUGIN), plugin, 0o755);
+    changed = (await writeIfChanged(join(CNI_CONF_DIR, file.path), file.content, file.mode)) || changed;
     const config = need(ctx.config, "the parameters");
     if (!ctx.self || attribute(ctx.self, POD_CIDR_KEY) !== podCidr) {
       await ctx.onegate.update({ [POD_CIDR_KEY]: podCidr });

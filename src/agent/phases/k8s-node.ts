@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeIfChanged } from "../../host/files.js";
 import { ensureCgroupRoot } from "../../node/cgroups.js";
+import { hostsForNode } from "../../node/hosts.js";
 import { startKubelet } from "../../node/kubelet.js";
 import { PATCHES_DIR } from "../../node/paths.js";
 import { probeHost } from "../../node/platform.js";
@@ -9,7 +10,7 @@ import { importArchives, requireNodePrograms, startContainerd } from "../../node
 import type { RegistryHost } from "../../params/types.js";
 import { renderKubeletPatch } from "../../render/kubeadm.js";
 import { MIRRORED_REGISTRIES, mirrorHostsPath, renderMirrorHosts } from "../../render/registry.js";
-import { cgroupDriver, exec, isKubernetesNode } from "../k8s/cluster.js";
+import { cgroupDriver, exec, isKubernetesNode, nodeOf } from "../k8s/cluster.js";
 import type { Phase } from "../runner.js";
 import { type AgentContext, need } from "../state.js";
 
@@ -56,6 +57,16 @@ export const nodeRuntime: Phase<AgentContext> = {
       `[node-runtime] cgroup ${facts.cgroupV1 ? "v1" : "v2"}, systemd ${facts.systemd}, conntrack writable ${facts.conntrackWritable}, can lower oom_score_adj ${facts.canLowerOomScore}`,
     );
     let changed = enableForwarding();
+    const node = nodeOf(ctx);
+    const hosts = existsSync("/etc/hosts") ? readFileSync("/etc/hosts", "utf8") : undefined;
+    try {
+      changed = (await writeIfChanged("/etc/hosts", hostsForNode(hosts, node.name, node.address))) || changed;
+    } catch (error) {
+      // A host's bind-mounted /etc/hosts (a container's) cannot be replaced: slower, not wrong.
+      ctx.log(
+        `[node-runtime] /etc/hosts left as it is (${error instanceof Error ? error.message : String(error)}): the node name is looked up in DNS`,
+      );
+    }
     if (platform.cgroupRoot) changed = ensureCgroupRoot(platform.cgroupRoot) || changed;
     const driver = cgroupDriver(platform, facts);
     const patch = renderKubeletPatch({

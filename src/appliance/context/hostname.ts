@@ -27,15 +27,24 @@ export function hostnameOf(vars: Readonly<Record<string, string>>): string | und
   return ip ? nodeName(ip) : undefined;
 }
 
-/** /etc/hosts with our one tagged line (name → first address) in place of any earlier one. */
-export function hostsWith(current: string | undefined, name: string, ip: string | undefined): string {
+/** /etc/hosts with one line tagged `tag` (name → address) in place of any earlier one. */
+export function hostsWith(
+  current: string | undefined,
+  name: string,
+  ip: string | undefined,
+  tag: string = HOSTS_TAG,
+): string {
+  const line = `${ip}\t${name} ${tag}`;
+  const tagged = (current ?? "").split("\n").filter((l) => l.trimEnd().endsWith(tag));
+  // already right: left where it is (another tagged line after it stays after it)
+  if (current !== undefined && ip && tagged.length === 1 && tagged[0] === line) return current;
   const kept = (current ?? DEFAULT_HOSTS)
     .split("\n")
-    .filter((l) => !l.trimEnd().endsWith(HOSTS_TAG))
+    .filter((l) => !l.trimEnd().endsWith(tag))
     .join("\n")
     .replace(/\n*$/, "\n")
     .replace(/^\n$/, "");
-  return ip ? `${kept}${ip}\t${name} ${HOSTS_TAG}\n` : kept;
+  return ip ? `${kept}${line}\n` : kept;
 }
 
 function runningHostname(): string {

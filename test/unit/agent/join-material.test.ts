@@ -10,6 +10,7 @@ import {
   TOKEN_TTL_MS,
   usable,
 } from "../../../src/agent/k8s/material.js";
+import { ETCD_MEMBER_KEY, etcdTurn } from "../../../src/agent/phases/k8s-join.js";
 import type { OneGateVm } from "../../../src/onegate/client-values.js";
 
 const T0 = Date.parse("2026-11-25T10:00:00Z");
@@ -66,5 +67,18 @@ describe("join material on OneGate", () => {
     assert.equal(usable(m, true, later, margin), false);
     assert.equal(usable(m, false, later, margin), true);
     assert.equal(usable(m, false, T0 + 25 * 3600_000, margin), false);
+  });
+});
+
+describe("etcd's turn for a joining master", () => {
+  it("comes once every older master's member is in: it initialised, said so, or is READY", () => {
+    const init = vm(2, materialAttributes(material(2)));
+    // master 3 prepares beside master 4; 4's etcd member waits for 3's
+    assert.equal(etcdTurn([init, vm(3, {}), vm(4, {})], 3), undefined);
+    assert.match(etcdTurn([init, vm(3, {}), vm(4, {})], 4) ?? "", /masters 3 have no etcd member yet/);
+    assert.equal(etcdTurn([init, vm(3, { [ETCD_MEMBER_KEY]: "YES" }), vm(4, {})], 4), undefined);
+    assert.equal(etcdTurn([init, vm(3, { READY: "YES" }), vm(4, {})], 4), undefined);
+    // a reset took the member out again
+    assert.ok(etcdTurn([init, vm(3, { [ETCD_MEMBER_KEY]: "NO" }), vm(4, {})], 4));
   });
 });

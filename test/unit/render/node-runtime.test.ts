@@ -58,11 +58,13 @@ describe("renderBridgeConflist", () => {
     const file = renderBridgeConflist("10.244.3.0/24");
     assert.equal(file.path, BRIDGE_CONFLIST);
     const conf = JSON.parse(file.content) as { plugins: Table[] };
-    const [bridge, portmap] = conf.plugins;
+    const [bridge, neigh, portmap] = conf.plugins;
     assert.equal(bridge?.type, "bridge");
     assert.equal(bridge?.ipMasq, false);
     assert.equal(bridge?.hairpinMode, true);
     assert.deepEqual(at(bridge, "ipam", "ranges"), [[{ subnet: "10.244.3.0/24" }]]);
+    // onekube's plugin right after the bridge: a reused address is reached at its new MAC at once
+    assert.deepEqual(neigh, { type: "onekube-neigh", bridge: "cni0" });
     assert.equal(portmap?.type, "portmap");
     // kubelet takes the first configuration in name order: ours before Canal's.
     assert.ok(BRIDGE_CONFLIST < "10-canal.conflist");
