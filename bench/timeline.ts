@@ -29,7 +29,15 @@ export interface VmTimeline {
 
 const LINE = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) \[([\w-]+)\] (.*)$/;
 /** Lines worth a mark on the timeline, besides phase starts and ends. */
-const MARKS = [/done in \d+ ms/, /^waiting: /, /^joining as /, /^this master will/, /imported .* in \d+ ms/];
+const MARKS = [
+  /done in \d+ ms/,
+  /^waiting: /,
+  /^joining as /,
+  /^this master will/,
+  /imported .* in \d+ ms/,
+  /^cluster-info signed/,
+  /kubelet restarted/,
+];
 
 export function parseAgentLog(
   text: string,

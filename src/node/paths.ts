@@ -11,6 +11,8 @@ export const ADMIN_CONF = "/etc/kubernetes/admin.conf";
 export const KUBELET_CONF = "/etc/kubernetes/kubelet.conf";
 export const KUBELET_CONFIG = "/var/lib/kubelet/config.yaml";
 export const KUBELET_FLAGS = "/var/lib/kubelet/kubeadm-flags.env";
+/** kubelet's client certificate, there once its TLS bootstrap is done (kubelet.conf names it before). */
+export const KUBELET_CLIENT_CERT = "/var/lib/kubelet/pki/kubelet-client-current.pem";
 export const CA_CERT = "/etc/kubernetes/pki/ca.crt";
 export const APISERVER_MANIFEST = "/etc/kubernetes/manifests/kube-apiserver.yaml";
 export const CNI_CONF_DIR = "/etc/cni/net.d";

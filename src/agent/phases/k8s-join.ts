@@ -14,6 +14,7 @@ import { attribute, type OneGateVm } from "../../onegate/client-values.js";
 import { renderKubeadmJoin } from "../../render/kubeadm.js";
 import { VERSIONS } from "../../versions.js";
 import { clusterOf, exec, nodeOf } from "../k8s/cluster.js";
+import { restartKubeletForBootstrap, waitSigned } from "../k8s/join-waits.js";
 import { freshest, materialOf, type PublishedMaterial, usable } from "../k8s/material.js";
 import { isReady, roleVms } from "../k8s/peers.js";
 import type { Phase } from "../runner.js";
@@ -104,6 +105,7 @@ async function joinControlPlane(ctx: AgentContext, config: string, images: Promi
   });
   for (const phase of CONTROL_PLANE_JOIN.etcd) await step(phase);
   await ctx.onegate.update({ [ETCD_MEMBER_KEY]: "YES" });
+  await restartKubeletForBootstrap(ctx);
   for (const phase of CONTROL_PLANE_JOIN.finish) await step(phase);
 }
 
@@ -139,6 +141,7 @@ export const kubeadmJoinPhase: Phase<AgentContext> = {
         `[kubeadm-join] joining as ${kind} with material from master ${material.master} (attempt ${attempt})`,
       );
       try {
+        await waitSigned(ctx, material);
         if (controlPlane) await joinControlPlane(ctx, config, images);
         else await kubeadmJoin(exec, config);
         ctx.log(`[kubeadm-join] kubeadm join done in ${Date.now() - start} ms`);
