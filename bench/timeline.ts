@@ -37,6 +37,7 @@ const MARKS = [
   /imported .* in \d+ ms/,
   /^cluster-info signed/,
   /kubelet restarted/,
+  /kube-proxy has (not )?synced/,
 ];
 
 export function parseAgentLog(

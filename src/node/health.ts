@@ -52,3 +52,25 @@ export async function failing(checks: readonly HealthCheck[]): Promise<string[]>
   const results = await Promise.all(checks.map(async (c) => ({ c, r: await probe(c.url) })));
   return results.filter(({ c, r }) => !r || !c.ok(r)).map(({ c }) => c.name);
 }
+
+/** kube-proxy's health endpoint (kubeadm's KubeProxyConfiguration keeps its default bind address). */
+export const KUBE_PROXY_HEALTHZ = "http://127.0.0.1:10256/healthz";
+
+/**
+ * Whether kube-proxy has programmed the node's service rules at least once. Its healthz answers 200
+ * from the moment it starts ("healthy while it's starting up"), so the status code says nothing;
+ * each proxier's entry in `status` appears with its first completed sync.
+ */
+export function kubeProxySynced(body: string): boolean {
+  let health: unknown;
+  try {
+    health = JSON.parse(body);
+  } catch {
+    return false;
+  }
+  const status = (health as { status?: Record<string, { lastUpdated?: string }> } | null)?.status;
+  if (!status || typeof status !== "object") return false;
+  return Object.values(status).some(
+    (p) => typeof p?.lastUpdated === "string" && !p.lastUpdated.startsWith("0001-01-01"),
+  );
+}

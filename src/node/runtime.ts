@@ -111,3 +111,22 @@ export async function importArchives(exec: Exec, dir: string, log: (l: string) =
   }
   return imported;
 }
+
+/**
+ * Pulls the images of `refs` the runtime lacks, through containerd's registry hosts (the mirror
+ * hosts.toml names, as kubelet's pulls go), all at once; returns those it pulled. An image the
+ * node already holds is not asked for again (a node without a registry has its images imported).
+ */
+export async function pullMissing(exec: Exec, refs: readonly string[], hostsDir: string): Promise<string[]> {
+  const have = await listImages(exec);
+  const missing = refs.filter((r) => !have.has(r));
+  await Promise.all(
+    missing.map((ref) =>
+      exec.run("ctr", CTR(["images", "pull", "--hosts-dir", hostsDir, ref]), {
+        operation: `pull image ${ref}`,
+        timeoutMs: 120_000,
+      }),
+    ),
+  );
+  return missing;
+}

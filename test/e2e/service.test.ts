@@ -289,12 +289,37 @@ describe("the default service: workers, storage, scaling", { timeout: 40 * 60_00
     const count = (prefix: string) => all.filter((p) => p.name.startsWith(prefix)).length;
     assert.equal(count("kube-proxy-"), 8);
     assert.equal(count("canal-"), 8, "Canal's DaemonSet on every node");
-    // flanneld reaches the API through the endpoint, not a ClusterIP kube-proxy has yet to program.
-    const restarts = all.filter((p) => p.name.startsWith("canal-") && p.restarts > 0);
+    // flanneld reaches the API through the endpoint, not a ClusterIP kube-proxy has yet to program;
+    // MetalLB's pods (through the ClusterIP) start only on a node whose kube-proxy has synced.
+    const restarts = all.filter(
+      (p) => ["canal-", "controller-", "speaker-"].some((s) => p.name.startsWith(s)) && p.restarts > 0,
+    );
+    // What the restarted container said before it exited, so that a failure explains itself.
+    const previous = await Promise.all(
+      restarts.map(async (p) => {
+        const log = await kubectl(kubeconfig, [
+          "-n",
+          p.namespace,
+          "logs",
+          "--previous",
+          "--tail",
+          "30",
+          p.name,
+        ]);
+        return `${p.name} on ${p.node}:\n${log.stdout}${log.stderr}`;
+      }),
+    );
+    // A master the endpoint took out of rotation closes the sessions through it (issue 15).
+    const endpointChanges = roleVms(await statusOf(env, NAME), "vnf").flatMap((v) =>
+      readFileSync(join(vmDir(root, NAME, v.id), "agent.log"), "utf8")
+        .split("\n")
+        .filter((l) => /^\[WARNING\].* is (DOWN|UP),/.test(l))
+        .map((l) => `vnf ${v.id}: ${l.slice(0, 160)}`),
+    );
     assert.deepEqual(
       restarts.map((p) => p.name),
       [],
-      "no canal pod restarted",
+      `no canal or MetalLB pod restarted\n${previous.join("\n")}\nendpoint:\n${endpointChanges.join("\n")}`,
     );
     assert.equal(count("coredns-"), 2);
     assert.equal(count("controller-"), 1);

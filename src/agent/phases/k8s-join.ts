@@ -10,7 +10,9 @@ import {
   pullControlPlaneImages,
 } from "../../node/kubeadm.js";
 import { APISERVER_MANIFEST, KUBEADM_DIR, KUBELET_CONF } from "../../node/paths.js";
+import { pullMissing } from "../../node/runtime.js";
 import { attribute, type OneGateVm } from "../../onegate/client-values.js";
+import { REGISTRY_HOSTS_DIR } from "../../render/containerd.js";
 import { renderKubeadmJoin } from "../../render/kubeadm.js";
 import { VERSIONS } from "../../versions.js";
 import { clusterOf, exec, nodeOf } from "../k8s/cluster.js";
@@ -23,6 +25,12 @@ import { type AgentContext, need } from "../state.js";
 const WAIT_MS = 30 * 60_000;
 const ATTEMPTS = 4;
 const RETRY_SAME_AFTER_MS = 60_000;
+
+/** What every node runs before any workload: the pod sandbox and kube-proxy. */
+const NODE_IMAGES = [
+  `registry.k8s.io/pause:${VERSIONS.pause}`,
+  `registry.k8s.io/kube-proxy:${VERSIONS.kubernetes}`,
+];
 
 type FailedJoin = PublishedMaterial & { readonly at: number };
 /** Published by a joining master once its etcd member is in (and YES for the one that initialised). */
@@ -83,7 +91,7 @@ function waitForMaterial(ctx: AgentContext, controlPlane: boolean, failed: reado
   });
 }
 
-async function timed(ctx: AgentContext, what: string, f: () => Promise<void>): Promise<void> {
+async function timed(ctx: AgentContext, what: string, f: () => Promise<unknown>): Promise<void> {
   const start = Date.now();
   await f();
   ctx.log(`[kubeadm-join] ${what} done in ${Date.now() - start} ms`);
@@ -125,13 +133,17 @@ export const kubeadmJoinPhase: Phase<AgentContext> = {
     const failed: FailedJoin[] = [];
     // While the first master initialises, a master fetches what its preflight would (a failed
     // pull is left for that preflight to report).
+    // A node fetches what its first pods need (the sandbox, kube-proxy) while it joins: its pod
+    // network waits for kube-proxy's first sync, and kubelet would pull them one after the other.
     const images = controlPlane
       ? timed(ctx, "pulling the control-plane images", () =>
           pullControlPlaneImages(exec, VERSIONS.kubernetes, nodeOf(ctx).criSocket),
         ).catch((e: unknown) =>
           ctx.log(`[kubeadm-join] pulling the control-plane images failed: ${String(e)}`),
         )
-      : Promise.resolve();
+      : timed(ctx, "pulling the node's images", () =>
+          pullMissing(exec, NODE_IMAGES, REGISTRY_HOSTS_DIR),
+        ).catch((e: unknown) => ctx.log(`[kubeadm-join] pulling the node's images failed: ${String(e)}`));
     for (let attempt = 1; ; attempt++) {
       const material = await waitForMaterial(ctx, controlPlane, failed);
       const file = renderKubeadmJoin(clusterOf(ctx), nodeOf(ctx), material, kind);

@@ -1,9 +1,11 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { writeIfChanged } from "../../host/files.js";
 import { kubeClientFromFile } from "../../k8s/client.js";
 import { NEIGH_PLUGIN } from "../../node/cni-neigh.js";
+import { KUBE_PROXY_HEALTHZ, kubeProxySynced, probe } from "../../node/health.js";
 import { ADMIN_CONF, CNI_CONF_DIR, KUBELET_CONF, ONEKUBE_CNI_BIN } from "../../node/paths.js";
 import { attribute } from "../../onegate/client-values.js";
 import { renderBridgeConflist } from "../../render/cni-bridge.js";
@@ -26,6 +28,35 @@ async function waitForPodCidr(kubeconfig: string, name: string): Promise<string>
     }
   } finally {
     api.close();
+  }
+}
+
+/**
+ * Until kube-proxy has programmed this node's services, a pod here cannot reach the API server's
+ * ClusterIP (MetalLB's controller, scheduled on the first worker, exited once on
+ * "dial tcp 10.96.0.1:443: connection refused"). The node stays NotReady ("cni config
+ * uninitialized") until the CNI configuration is written, so writing it only after kube-proxy's
+ * first sync keeps ordinary pods off the node until Services work there. Bounded: a node whose
+ * kube-proxy does not answer still gets its pod network, with a line in the log.
+ */
+async function waitForKubeProxy(log: (line: string) => void, timeoutMs = 120_000): Promise<void> {
+  const start = Date.now();
+  const deadline = start + timeoutMs;
+  for (;;) {
+    const r = await probe(KUBE_PROXY_HEALTHZ, 1000);
+    if (r?.status === 200 && kubeProxySynced(r.body)) {
+      log(
+        `[pod-network] kube-proxy has synced this node's service rules (waited ${((Date.now() - start) / 1000).toFixed(1)} s)`,
+      );
+      return;
+    }
+    if (Date.now() > deadline) {
+      log(
+        `[pod-network] kube-proxy has not synced its rules within ${timeoutMs / 1000} s (${KUBE_PROXY_HEALTHZ}); writing the pod network's configuration anyway`,
+      );
+      return;
+    }
+    await sleep(250);
   }
 }
 
@@ -56,7 +87,9 @@ export const podNetwork: Phase<AgentContext> = {
     // The plugin the configuration chains after the bridge: this very onekube's, through a wrapper.
     const plugin = `#!/bin/sh\nexec '${process.execPath}' '${NEIGH_MAIN}'\n`;
     let changed = await writeIfChanged(join(ONEKUBE_CNI_BIN, NEIGH_PLUGIN), plugin, 0o755);
-    changed = (await writeIfChanged(join(CNI_CONF_DIR, file.path), file.content, file.mode)) || changed;
+    const conflist = join(CNI_CONF_DIR, file.path);
+    if (!existsSync(conflist)) await waitForKubeProxy(ctx.log);
+    changed = (await writeIfChanged(conflist, file.content, file.mode)) || changed;
     const config = need(ctx.config, "the parameters");
     if (!ctx.self || attribute(ctx.self, POD_CIDR_KEY) !== podCidr) {
       await ctx.onegate.update({ [POD_CIDR_KEY]: podCidr });
