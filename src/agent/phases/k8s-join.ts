@@ -131,10 +131,9 @@ export const kubeadmJoinPhase: Phase<AgentContext> = {
     // clock off): a join that fails is undone, and tried again with new material, or with the
     // same after a minute (the failure may have had another cause).
     const failed: FailedJoin[] = [];
-    // While the first master initialises, a master fetches what its preflight would (a failed
-    // pull is left for that preflight to report).
-    // A node fetches what its first pods need (the sandbox, kube-proxy) while it joins: its pod
-    // network waits for kube-proxy's first sync, and kubelet would pull them one after the other.
+    // Images fetched ahead, a failed pull only logged: a master, while the first one initialises,
+    // what its preflight would pull (and report); a node, while it joins, what its first pods need
+    // (the sandbox, kube-proxy), since its pod network waits for kube-proxy's first sync.
     const images = controlPlane
       ? timed(ctx, "pulling the control-plane images", () =>
           pullControlPlaneImages(exec, VERSIONS.kubernetes, nodeOf(ctx).criSocket),
